@@ -1,0 +1,23 @@
+/**
+ * The `protector` command. Each subcommand lives in `commands/<name>.ts` and exports
+ * `register(program)`; handlers import their heavy modules lazily so `--help` stays fast.
+ */
+import { Command } from 'commander';
+import { ProtectorError, exitCodeFor } from '../errors';
+import { register as registerEmulator } from './commands/emulator';
+
+const program = new Command('protector')
+  .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
+  .showHelpAfterError();
+
+registerEmulator(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // User-facing errors print their message only; a stack trace is for bugs.
+  if (error instanceof ProtectorError && error.kind !== 'internal') {
+    process.stderr.write(`protector: ${error.message}\n`);
+  } else {
+    process.stderr.write(`protector: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  process.exitCode = exitCodeFor(error);
+});

@@ -1,0 +1,58 @@
+/**
+ * Test-only controls of the emulator, under `/_emulator/`. They are never part of the product
+ * API: the client in `src/api` does not know them; tests and the demo call them directly.
+ */
+import { z } from 'zod';
+
+export const CONTROL_BASE_PATH = '/_emulator';
+
+/** `PUT /_emulator/faults`: replaces the fault plan. `DELETE /_emulator/faults` clears it. */
+export const FaultPlanSchema = z.strictObject({
+  /** Extra latency added to every product request, in milliseconds. */
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** Share (0..1) of product requests answered 503 before doing anything. */
+  serverErrorRate: z.number().min(0).max(1).default(0),
+  /** Share (0..1) of product requests answered 429 with `Retry-After` before doing anything. */
+  rateLimitRate: z.number().min(0).max(1).default(0),
+  /** Seconds sent in `Retry-After` with an injected 429. */
+  retryAfterSeconds: z.number().int().min(0).max(60).default(1),
+  /**
+   * Share (0..1) of state-changing requests whose change is committed, after which the
+   * connection is destroyed without an answer (the client cannot know whether it happened).
+   */
+  dropAfterCommitRate: z.number().min(0).max(1).default(0),
+  /** Only requests whose path matches this regular expression get faults. Default: all. */
+  pathPattern: z.string().optional(),
+  /** Fault at most this many requests, then stop (keeps tests bounded). Default: unlimited. */
+  maxFaults: z.number().int().min(0).optional(),
+});
+export type FaultPlan = z.infer<typeof FaultPlanSchema>;
+export type FaultPlanInput = z.input<typeof FaultPlanSchema>;
+
+/**
+ * `POST /_emulator/license/expire`: the license expires; every active token (of one
+ * configuration, or of all) is revoked with reason `LICENSE_EXPIRED`. The license counts as
+ * renewed right after, so new tokens can be generated again.
+ */
+export const ExpireLicenseRequestSchema = z.strictObject({
+  connectionConfigurationId: z.string().optional(),
+});
+export type ExpireLicenseRequest = z.infer<typeof ExpireLicenseRequestSchema>;
+
+/** `GET /_emulator/stats`: counters for assertions such as "no duplicate token was generated". */
+export const EmulatorStatsSchema = z.object({
+  configurations: z.number().int(),
+  tokensGenerated: z.number().int(),
+  activeTokens: z.number().int(),
+  productRequests: z.number().int(),
+  faultsInjected: z.number().int(),
+});
+export type EmulatorStats = z.infer<typeof EmulatorStatsSchema>;
+
+/** The one JSON line `protector emulator` prints on stdout once it listens. */
+export const EmulatorReadyLineSchema = z.object({
+  url: z.string(),
+  edgerc: z.string(),
+  section: z.string(),
+});
+export type EmulatorReadyLine = z.infer<typeof EmulatorReadyLineSchema>;

@@ -1,0 +1,147 @@
+/**
+ * The resource framework's public interface. A resource or data source is one file exporting a
+ * definition built from these types; resource code never sees gRPC, msgpack or cty. The framework
+ * (`./resource-rpc.ts`) turns definitions into tfplugin6 answers.
+ */
+import type { ProtectorClient } from '../../api/client';
+
+/** A value known only after apply ("(known after apply)" in a plan). */
+export const Unknown: unique symbol = Symbol('unknown');
+export type UnknownValue = typeof Unknown;
+
+export type Value = null | string | number | boolean | UnknownValue | Value[] | { [k: string]: Value };
+
+export type PrimitiveType = 'string' | 'number' | 'bool';
+export type AttributeType =
+  | PrimitiveType
+  | readonly ['list' | 'set' | 'map', AttributeType]
+  | readonly ['object', Readonly<Record<string, AttributeType>>];
+
+export interface ConditionalReplace {
+  /** Called with known values only; true when the change of this attribute forces replacement. */
+  when: (prior: Value, planned: Value) => boolean;
+  /** Why: shown in logs and generated docs. */
+  description: string;
+}
+
+export interface AttributeSchema {
+  type: AttributeType;
+  /** Full sentence(s), markdown; used for docs generation. */
+  description: string;
+  required?: boolean;
+  optional?: boolean;
+  computed?: boolean;
+  sensitive?: boolean;
+  /** Planned when config is null (optional+computed attributes only). */
+  default?: Value;
+  /** Called only for known, non-null values; returns what to change, or undefined when fine. */
+  validate?: (value: Value) => string | undefined;
+  requiresReplace?: boolean | ConditionalReplace;
+  /** A computed value is kept from prior state instead of "(known after apply)". */
+  useStateForUnknown?: boolean;
+}
+
+export interface BlockSchema {
+  nesting: 'single' | 'list' | 'set';
+  description: string;
+  attributes: Record<string, AttributeSchema>;
+  blocks?: Record<string, BlockSchema>;
+  minItems?: number;
+  maxItems?: number;
+  /** Any change of the block's content forces replacement. */
+  requiresReplace?: boolean;
+}
+
+export interface ObjectSchema {
+  attributes: Record<string, AttributeSchema>;
+  blocks?: Record<string, BlockSchema>;
+}
+
+/** Attribute names and list/set indexes (numbers) or map keys (strings after a map attribute). */
+export type AttributePath = ReadonlyArray<string | number>;
+
+/** Append-only collector; summaries are Title Case and value-free, details say what to change. */
+export interface Diagnostics {
+  error(summary: string, detail: string, path?: AttributePath): void;
+  warning(summary: string, detail: string, path?: AttributePath): void;
+  hasErrors(): boolean;
+}
+
+export type LogFields = Record<string, string | number | boolean>;
+/** Never pass a value of a sensitive attribute: log names, types and ids only. */
+export interface Logger {
+  trace(message: string, fields?: LogFields): void;
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** Dependencies built at ConfigureProvider; tests build them directly, without gRPC. */
+export interface ProviderDeps {
+  api: ProtectorClient;
+  clock: { now(): Date };
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface HandlerContext {
+  deps: ProviderDeps;
+  diagnostics: Diagnostics;
+  log: Logger;
+  /** Aborted when Terraform calls StopProvider (Ctrl-C). */
+  signal: AbortSignal;
+}
+
+/** A resource's model; declare it with `type X = {...}` (an `interface` has no index signature). */
+export type Model = { [k: string]: Value };
+
+export interface PlanRequest<M> {
+  /** Null on create. */
+  prior: M | null;
+  /** May contain Unknown. */
+  config: M;
+  /** Mutable: the framework's plan (defaults, unknowns, state-for-unknown applied). */
+  planned: M;
+  /** Adds the attribute to requires_replace. */
+  requireReplace(attribute: keyof M & string, reason?: string): void;
+}
+
+export interface ResourceDefinition<M extends Model = Model> {
+  /** e.g. 'protector_connection_configuration'. */
+  typeName: string;
+  description: string;
+  schemaVersion?: number;
+  schema: ObjectSchema;
+  /** Config may contain Unknown. */
+  validateConfig?(config: M, diagnostics: Diagnostics): void;
+  /** Not called on destroy. */
+  modifyPlan?(request: PlanRequest<M>, ctx: HandlerContext): Promise<void> | void;
+  create(planned: M, ctx: HandlerContext): Promise<M>;
+  /** Null: the object is gone and is removed from state. */
+  read(state: M, ctx: HandlerContext): Promise<M | null>;
+  update(prior: M, planned: M, ctx: HandlerContext): Promise<M>;
+  delete(state: M, ctx: HandlerContext): Promise<void>;
+  /** Followed by read. Null: nothing with that id exists. */
+  importState?(id: string, ctx: HandlerContext): Promise<M | null>;
+  /** e.g. a plan-time warning on destroy. */
+  planDestroy?(prior: M, ctx: HandlerContext): Promise<void> | void;
+}
+
+export interface DataSourceDefinition<M extends Model = Model> {
+  typeName: string;
+  description: string;
+  schema: ObjectSchema;
+  read(config: M, ctx: HandlerContext): Promise<M>;
+}
+
+/**
+ * Widens a typed definition for registration lists; handlers stay typed inside their file.
+ * The framework fills every schema attribute, so the model shape holds at runtime.
+ */
+export function defineResource<M extends Model>(definition: ResourceDefinition<M>): ResourceDefinition {
+  return definition as unknown as ResourceDefinition;
+}
+
+export function defineDataSource<M extends Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
+  return definition as unknown as DataSourceDefinition;
+}

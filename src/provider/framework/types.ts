@@ -145,3 +145,31 @@ export function defineResource<M extends Model>(definition: ResourceDefinition<M
 export function defineDataSource<M extends Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
   return definition as unknown as DataSourceDefinition;
 }
+
+export interface ProviderConfigureContext {
+  diagnostics: Diagnostics;
+  log: Logger;
+  signal: AbortSignal;
+  /** e.g. '1.11.4'. */
+  terraformVersion: string;
+}
+
+/**
+ * The provider block (`provider "protector" {...}`). `src/provider/provider-config.ts` exports
+ * `providerConfig: ProviderConfigDefinition` (use `defineProviderConfig`); the host serves it.
+ */
+export interface ProviderConfigDefinition<M extends Model = Model> {
+  description: string;
+  schema: ObjectSchema;
+  /** Config may contain Unknown. */
+  validateConfig?(config: M, diagnostics: Diagnostics): void;
+  /**
+   * Builds the handlers' dependencies. Config may contain Unknown (a provider argument that
+   * depends on a resource). Return null after adding an error diagnostic when it cannot.
+   */
+  configure(config: M, ctx: ProviderConfigureContext): Promise<ProviderDeps | null> | ProviderDeps | null;
+}
+
+export function defineProviderConfig<M extends Model>(definition: ProviderConfigDefinition<M>): ProviderConfigDefinition {
+  return definition as unknown as ProviderConfigDefinition;
+}

@@ -1,5 +1,6 @@
-/** The resources and data sources the provider serves (stub until the first resource lands). */
+/** The resources and data sources the provider serves, in the order the docs list them. */
 import type { DataSourceDefinition, ResourceDefinition } from '../framework/types';
+import { connectionConfigurationResource } from './connection-configuration';
 
-export const resources: ResourceDefinition[] = [];
+export const resources: ResourceDefinition[] = [connectionConfigurationResource];
 export const dataSources: DataSourceDefinition[] = [];

@@ -1,0 +1,246 @@
+/**
+ * The `provider "protector" { ... }` block: its schema and how it becomes {@link ProviderDeps}.
+ *
+ * Contract with the protocol host (src/provider/framework): it serves {@link providerSchema} in
+ * GetProviderSchema, runs the attribute validators in ValidateProviderConfig, and calls
+ * {@link configureProvider} in ConfigureProvider with the decoded config (every attribute present,
+ * null when unset, possibly Unknown) and that RPC's diagnostics. `undefined` back means the
+ * diagnostics hold the reason and resources must not be served.
+ */
+import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { ProtectorClient } from '../api/client';
+import { expandHome, loadCredentials } from '../api/credentials';
+import { UsageError } from '../errors';
+import { version as packageVersion } from '../../package.json';
+import type { AttributePath, Diagnostics, ObjectSchema, ProviderDeps, Value } from './framework/types';
+import { Unknown } from './framework/types';
+import { DURATION_HINT, durationProblem, parseDuration } from './resources/duration';
+
+export const DEFAULT_REQUEST_TIMEOUT = '30s';
+export const DEFAULT_MAX_RETRIES = 5;
+const MAX_RETRIES_LIMIT = 10;
+const REQUEST_TIMEOUT_LIMIT_MS = 10 * 60 * 1000;
+
+const CREDENTIAL_ENV_VARS = 'AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET and AKAMAI_ACCESS_TOKEN';
+
+export const providerSchema: ObjectSchema = {
+  attributes: {
+    edgerc: {
+      type: 'string',
+      optional: true,
+      description:
+        'Path to the `.edgerc` file holding the EdgeGrid API credentials. A leading `~` means your home directory. ' +
+        'Defaults to `~/.edgerc` when that file has the section; otherwise the credentials come from the ' +
+        `\`AKAMAI_<SECTION>_*\` or \`AKAMAI_*\` environment variables (${CREDENTIAL_ENV_VARS}).`,
+      validate: (value) => (typeof value === 'string' && value.trim() === '' ? 'expected a file path, got an empty string' : undefined),
+    },
+    section: {
+      type: 'string',
+      optional: true,
+      description:
+        'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
+      validate: (value) =>
+        typeof value === 'string' && !/^[A-Za-z0-9_.-]+$/.test(value)
+          ? `expected a section name of letters, digits, "_", "." or "-", got ${JSON.stringify(value)}`
+          : undefined,
+    },
+    endpoint: {
+      type: 'string',
+      optional: true,
+      description:
+        'Base URL of the Protector API, such as `https://akab-xxxx.luna.akamaiapis.net`. It overrides the `host` of the ' +
+        'credentials; a host without a scheme means HTTPS. Useful for pointing the provider at a local emulator.',
+      validate: (value) => (typeof value === 'string' ? endpointProblem(value) : undefined),
+    },
+    request_timeout: {
+      type: 'string',
+      optional: true,
+      description:
+        `How long one API request may take before it is abandoned and retried, as ${DURATION_HINT}. ` +
+        `At most 10m. Defaults to \`"${DEFAULT_REQUEST_TIMEOUT}"\`.`,
+      validate: (value) => (typeof value === 'string' ? requestTimeoutProblem(value) : undefined),
+    },
+    max_retries: {
+      type: 'number',
+      optional: true,
+      description:
+        'How many times a failed request (network error, timeout, HTTP 5xx or 429) is retried with backoff before the ' +
+        `operation fails. Token generation is only retried with the same idempotency key, so a retry never creates a second token. ` +
+        `From 0 to ${MAX_RETRIES_LIMIT}. Defaults to \`${DEFAULT_MAX_RETRIES}\`.`,
+      validate: (value) =>
+        typeof value === 'number' && !(Number.isInteger(value) && value >= 0 && value <= MAX_RETRIES_LIMIT)
+          ? `expected a whole number from 0 to ${MAX_RETRIES_LIMIT}, got ${value}`
+          : undefined,
+    },
+  },
+};
+
+export const providerDescription =
+  'The `protector` provider manages App & API Protector Hybrid connection configurations and rotates their tokens. ' +
+  'It signs every request with EdgeGrid credentials read from an `.edgerc` file or from `AKAMAI_*` environment variables.';
+
+/** The provider block after validation, with defaults applied. */
+export interface ProviderSettings {
+  edgerc?: string;
+  section?: string;
+  endpoint?: string;
+  requestTimeoutMs: number;
+  maxRetries: number;
+}
+
+export interface ConfigureOptions {
+  /** Where `AKAMAI_*` variables and `HOME` come from; the process environment by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives the client's request log events (never token values). */
+  apiLogger?: ConstructorParameters<typeof ProtectorClient>[0]['logger'];
+}
+
+/** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */
+export function configureProvider(
+  config: { [attribute: string]: Value },
+  diagnostics: Diagnostics,
+  options: ConfigureOptions = {},
+): ProviderDeps | undefined {
+  const env = options.env ?? process.env;
+  const settings = parseProviderSettings(config, diagnostics, env);
+  if (!settings) return undefined;
+
+  // The credentials loader falls back to environment variables when a file is absent; a file the
+  // user named explicitly must exist, or a typo would silently pick other credentials.
+  if (settings.edgerc !== undefined && !existsSync(settings.edgerc)) {
+    diagnostics.error(
+      'Missing .edgerc File',
+      `The provider's \`edgerc\` names ${JSON.stringify(settings.edgerc)}, which does not exist. Fix the path, or remove ` +
+        `the argument to use ~/.edgerc or the ${CREDENTIAL_ENV_VARS} environment variables.`,
+      ['edgerc'],
+    );
+    return undefined;
+  }
+
+  let credentials: ReturnType<typeof loadCredentials>;
+  try {
+    credentials = loadCredentials({ edgerc: settings.edgerc, section: settings.section, env });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const where: AttributePath | undefined = settings.edgerc ? ['edgerc'] : undefined;
+    diagnostics.error(
+      'Missing API Credentials',
+      `${error.message} Set the provider's \`edgerc\` (and \`section\`) arguments to an .edgerc file that holds ` +
+        `the credentials, or set the ${CREDENTIAL_ENV_VARS} environment variables.`,
+      where,
+    );
+    return undefined;
+  }
+  if (settings.endpoint) credentials = { ...credentials, host: settings.endpoint };
+
+  const api = new ProtectorClient({
+    credentials,
+    timeoutMs: settings.requestTimeoutMs,
+    maxRetries: settings.maxRetries,
+    logger: options.apiLogger,
+    userAgent: `terraform-provider-protector/${packageVersion}`,
+  });
+  return { api, clock: systemClock, sleep };
+}
+
+export const systemClock = { now: (): Date => new Date() };
+
+/** Resolves after `ms`, or rejects with an AbortError as soon as `signal` aborts (StopProvider). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers
+// ---------------------------------------------------------------------------------------------
+
+const SettingsInputSchema = z.object({
+  edgerc: z.string().nullable(),
+  section: z.string().nullable(),
+  endpoint: z.string().nullable(),
+  request_timeout: z.string().nullable(),
+  max_retries: z.number().nullable(),
+});
+
+/**
+ * Checks the decoded block (the same rules as the attribute validators, since ConfigureProvider
+ * may run without ValidateProviderConfig in tests) and applies defaults.
+ */
+export function parseProviderSettings(
+  config: { [attribute: string]: Value },
+  diagnostics: Diagnostics,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSettings | undefined {
+  for (const name of Object.keys(providerSchema.attributes)) {
+    if (config[name] === Unknown) {
+      diagnostics.error(
+        'Provider Argument Not Known Until Apply',
+        `The provider's \`${name}\` depends on a value that is only known after apply. Use a literal, a variable or ` +
+          'a value from a data source instead, so that the provider can be configured during plan.',
+        [name],
+      );
+    }
+  }
+  if (diagnostics.hasErrors()) return undefined;
+
+  const input = SettingsInputSchema.safeParse(withNulls(config));
+  if (!input.success) {
+    for (const issue of input.error.issues) {
+      const attribute = String(issue.path[0] ?? '');
+      diagnostics.error('Invalid Provider Argument', `\`${attribute}\`: ${issue.message}.`, [attribute]);
+    }
+    return undefined;
+  }
+  for (const [name, attribute] of Object.entries(providerSchema.attributes)) {
+    const value = config[name];
+    if (value === null || value === undefined) continue;
+    const problem = attribute.validate?.(value);
+    if (problem) diagnostics.error('Invalid Provider Argument', `\`${name}\`: ${problem}.`, [name]);
+  }
+  if (diagnostics.hasErrors()) return undefined;
+
+  const { edgerc, section, endpoint, request_timeout, max_retries } = input.data;
+  return {
+    edgerc: edgerc === null ? undefined : expandHome(edgerc, env),
+    section: section ?? undefined,
+    endpoint: endpoint ?? undefined,
+    requestTimeoutMs: parseDuration(request_timeout ?? DEFAULT_REQUEST_TIMEOUT) as number,
+    maxRetries: max_retries ?? DEFAULT_MAX_RETRIES,
+  };
+}
+
+function withNulls(config: { [attribute: string]: Value }): Record<string, Value> {
+  const filled: Record<string, Value> = {};
+  for (const name of Object.keys(providerSchema.attributes)) filled[name] = config[name] ?? null;
+  return filled;
+}
+
+export function endpointProblem(value: string): string | undefined {
+  const expected = 'expected a URL such as "https://akab-xxxx.luna.akamaiapis.net" or "http://127.0.0.1:8080"';
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return `${expected}, got ${JSON.stringify(value)}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `${expected} (scheme http or https), got ${JSON.stringify(value)}`;
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    return `${expected} with no path, query or user info, got ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
+export function requestTimeoutProblem(value: string): string | undefined {
+  const problem = durationProblem(value);
+  if (problem) return problem;
+  const ms = parseDuration(value) as number;
+  if (ms < 1000 || ms > REQUEST_TIMEOUT_LIMIT_MS) {
+    return `expected a request timeout from "1s" to "10m", got ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}

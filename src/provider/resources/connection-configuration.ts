@@ -1,0 +1,356 @@
+/**
+ * `protector_connection_configuration`: an App & API Protector Hybrid connection configuration.
+ *
+ * The API generates an initial token with every new configuration and returns its value in the
+ * create response. That value never enters this resource's state: `protector_token` adopts the
+ * initial token later (listing the tokens and reading the value through GET .../value), so the
+ * secret lives only in the one resource that is marked sensitive.
+ */
+import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
+import { ConnectionConfigurationIdSchema } from '../../api/schemas';
+import { NotFoundError } from '../../api/errors';
+import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
+import { defineResource, Unknown } from '../framework/types';
+
+export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
+
+const DEPLOYMENT_TYPES = { kubernetes: 'KUBERNETES', reverse_proxy: 'REVERSE_PROXY' } as const;
+const PROTOCOLS = { http: 'HTTP', https: 'HTTPS' } as const;
+/** Changing any of these deletes the configuration and creates a new one. */
+const REPLACING_ATTRIBUTES = ['deployment_type', 'contract_id', 'group_id'] as const;
+const IMPORT_ID_FORMAT = 'a connection configuration id such as "ccfg_8h2k4m9x1q"';
+
+// ---------------------------------------------------------------------------------------------
+// Schema
+// ---------------------------------------------------------------------------------------------
+
+const schema: ObjectSchema = {
+  attributes: {
+    id: {
+      type: 'string',
+      computed: true,
+      useStateForUnknown: true,
+      description: 'The connection configuration id assigned by the API, such as `ccfg_8h2k4m9x1q`.',
+    },
+    name: {
+      type: 'string',
+      required: true,
+      description: 'A name that tells people which configuration this is. From 1 to 128 characters. Changing it updates the configuration in place.',
+      validate: (value) => textProblem(value, { min: 1, max: 128, trimmed: true }),
+    },
+    description: {
+      type: 'string',
+      optional: true,
+      description: 'A free-text description, up to 1024 characters. Changing or removing it updates the configuration in place.',
+      validate: (value) => textProblem(value, { min: 1, max: 1024, emptyHint: 'remove the argument instead of setting an empty string' }),
+    },
+    deployment_type: {
+      type: 'string',
+      required: true,
+      requiresReplace: true,
+      description:
+        'Where the Protector instances run: `"kubernetes"` or `"reverse_proxy"`. Tokens are tied to the deployment type ' +
+        'they were created for, so changing it replaces the configuration (and with it every token).',
+      validate: (value) => enumProblem(value, Object.keys(DEPLOYMENT_TYPES)),
+    },
+    contract_id: {
+      type: 'string',
+      required: true,
+      requiresReplace: true,
+      description: 'The contract the configuration belongs to. Changing it replaces the configuration.',
+      validate: (value) => textProblem(value, { min: 1, max: 64 }),
+    },
+    group_id: {
+      type: 'string',
+      required: true,
+      requiresReplace: true,
+      description: 'The group the configuration belongs to. Changing it replaces the configuration.',
+      validate: (value) => textProblem(value, { min: 1, max: 64 }),
+    },
+    created_at: {
+      type: 'string',
+      computed: true,
+      useStateForUnknown: true,
+      description: 'When the configuration was created, as an RFC 3339 timestamp in UTC.',
+    },
+  },
+  blocks: {
+    target: {
+      nesting: 'single',
+      description:
+        'Where a reverse-proxy Protector forwards traffic to. Only for `deployment_type = "reverse_proxy"`; ' +
+        'an error for `"kubernetes"`. Changing it updates the configuration in place.',
+      attributes: {
+        host: {
+          type: 'string',
+          required: true,
+          description: 'Host name or IPv4 address of the origin, such as `origin.example.com`.',
+          validate: (value) =>
+            typeof value === 'string' && !(/^[A-Za-z0-9.-]+$/.test(value) && value.length <= 253)
+              ? `expected a host name or IPv4 address such as "origin.example.com", got ${JSON.stringify(value)}`
+              : undefined,
+        },
+        ports: {
+          type: ['list', 'number'],
+          required: true,
+          description: 'Ports of the origin, from 1 to 16 of them, each from 1 to 65535.',
+          validate: portsProblem,
+        },
+        protocol: {
+          type: 'string',
+          required: true,
+          description: 'Protocol spoken to the origin: `"http"` or `"https"`.',
+          validate: (value) => enumProblem(value, Object.keys(PROTOCOLS)),
+        },
+      },
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Config validators
+// ---------------------------------------------------------------------------------------------
+
+function validateConfig(config: ConnectionConfigurationModel, diagnostics: Diagnostics): void {
+  if (config.deployment_type === 'kubernetes' && isObject(config.target)) {
+    diagnostics.error(
+      'Target Not Allowed For Kubernetes',
+      'A `target` block only applies to `deployment_type = "reverse_proxy"`: a Kubernetes Protector does not forward ' +
+        'traffic to an origin. Remove the `target` block, or set `deployment_type = "reverse_proxy"`.',
+      ['target'],
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan
+// ---------------------------------------------------------------------------------------------
+
+/** A replacement deletes the old configuration too: the same warning as a destroy, said before apply. */
+async function modifyPlan(request: PlanRequest<ConnectionConfigurationModel>, ctx: HandlerContext): Promise<void> {
+  const { prior, planned } = request;
+  if (prior === null) return;
+  // Inputs may still be unknown at plan time (the model types describe apply-time values).
+  const replacedBy = REPLACING_ATTRIBUTES.filter((name) => (planned[name] as Value) !== Unknown && planned[name] !== prior[name]);
+  if (replacedBy.length === 0) return;
+  // A replacement makes a new object: its id and creation time are not the prior ones.
+  planned.id = Unknown;
+  planned.created_at = Unknown;
+  await warnTokensRevoked(prior, ctx, `it is replaced because ${replacedBy.map((name) => `\`${name}\``).join(', ')} changed`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+// ---------------------------------------------------------------------------------------------
+
+async function importState(id: string, ctx: HandlerContext): Promise<ConnectionConfigurationModel | null> {
+  if (!ConnectionConfigurationIdSchema.safeParse(id).success) {
+    ctx.diagnostics.error(
+      'Unexpected Import Identifier',
+      `Expected ${IMPORT_ID_FORMAT}, got ${JSON.stringify(id)}. Example: terraform import ${CONNECTION_CONFIGURATION_TYPE}.NAME ccfg_8h2k4m9x1q`,
+    );
+    return null;
+  }
+  return readById(id, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create, read, update, delete
+// ---------------------------------------------------------------------------------------------
+
+async function create(planned: ConnectionConfigurationModel, ctx: HandlerContext): Promise<ConnectionConfigurationModel> {
+  // The client sends a random Idempotency-Key and reuses it across its own retries, so a
+  // dropped answer never makes a second configuration within one apply.
+  const created = await ctx.deps.api.createConnectionConfiguration(toCreateRequest(planned));
+  const configuration = created.connectionConfiguration;
+  ctx.log.info('created connection configuration', {
+    id: configuration.connectionConfigurationId,
+    initial_token_id: created.token.tokenId,
+    initial_token_fingerprint: created.token.fingerprint,
+  });
+  return fromApi(configuration);
+}
+
+async function read(state: ConnectionConfigurationModel, ctx: HandlerContext): Promise<ConnectionConfigurationModel | null> {
+  return readById(known(state.id), ctx);
+}
+
+async function update(
+  prior: ConnectionConfigurationModel,
+  planned: ConnectionConfigurationModel,
+  ctx: HandlerContext,
+): Promise<ConnectionConfigurationModel> {
+  const patch = toPatch(prior, planned);
+  const id = known(prior.id);
+  if (Object.keys(patch).length === 0) return readExisting(id, ctx);
+  return fromApi(await ctx.deps.api.updateConnectionConfiguration(id, patch));
+}
+
+async function destroy(state: ConnectionConfigurationModel, ctx: HandlerContext): Promise<void> {
+  try {
+    await ctx.deps.api.deleteConnectionConfiguration(known(state.id));
+  } catch (error) {
+    // Already gone (deleted by hand, or an earlier attempt whose answer was lost): the goal holds.
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
+/** Destroying revokes every token of the configuration: say so while the plan can still be rejected. */
+async function planDestroy(prior: ConnectionConfigurationModel, ctx: HandlerContext): Promise<void> {
+  await warnTokensRevoked(prior, ctx, 'it is destroyed');
+}
+
+// ---------------------------------------------------------------------------------------------
+// State model
+// ---------------------------------------------------------------------------------------------
+
+type TargetModel = { host: string; ports: number[]; protocol: string };
+
+export type ConnectionConfigurationModel = {
+  id: string | UnknownValue;
+  name: string;
+  description: string | null;
+  deployment_type: string;
+  contract_id: string;
+  group_id: string;
+  target: TargetModel | null;
+  created_at: string | UnknownValue;
+};
+
+export const connectionConfigurationResource = defineResource<ConnectionConfigurationModel>({
+  typeName: CONNECTION_CONFIGURATION_TYPE,
+  description:
+    'An App & API Protector Hybrid connection configuration: the link between your Protector instances and the control ' +
+    'plane. The API generates a first token with every new configuration; manage it with `protector_token`, which ' +
+    'adopts that initial token. Destroying a configuration revokes all of its tokens.',
+  schema,
+  validateConfig,
+  modifyPlan,
+  importState,
+  create,
+  read,
+  update,
+  delete: destroy,
+  planDestroy,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers
+// ---------------------------------------------------------------------------------------------
+
+async function warnTokensRevoked(prior: ConnectionConfigurationModel, ctx: HandlerContext, why: string): Promise<void> {
+  const id = known(prior.id);
+  let active = '';
+  try {
+    const tokens = await ctx.deps.api.listTokens(id);
+    if (tokens.active.length > 0) {
+      active = ` Active now: ${tokens.active.map((token) => `${token.tokenId} (${token.fingerprint})`).join(', ')}.`;
+    }
+  } catch (error) {
+    ctx.log.debug('could not list tokens for the destroy warning', { id, error: String((error as Error).message) });
+  }
+  ctx.diagnostics.warning(
+    'Deleting A Connection Configuration Revokes Its Tokens',
+    `Connection configuration ${JSON.stringify(prior.name)} (${id}) is deleted because ${why}: that revokes every ` +
+      `token it has (revoke reason CONFIGURATION_DELETED).${active} Protector instances still using those tokens ` +
+      'stop authenticating. Move them to another configuration first if they must keep running.',
+  );
+}
+
+async function readById(id: string, ctx: HandlerContext): Promise<ConnectionConfigurationModel | null> {
+  try {
+    return fromApi(await ctx.deps.api.getConnectionConfiguration(id));
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+async function readExisting(id: string, ctx: HandlerContext): Promise<ConnectionConfigurationModel> {
+  return fromApi(await ctx.deps.api.getConnectionConfiguration(id));
+}
+
+export function toCreateRequest(planned: ConnectionConfigurationModel): CreateConnectionConfigurationRequest {
+  return {
+    name: planned.name,
+    ...(planned.description !== null ? { description: planned.description } : {}),
+    deploymentType: DEPLOYMENT_TYPES[planned.deployment_type as keyof typeof DEPLOYMENT_TYPES],
+    contractId: planned.contract_id,
+    groupId: planned.group_id,
+    ...(planned.target !== null ? { target: toApiTarget(planned.target) } : {}),
+  };
+}
+
+/** Only the fields that changed: a PATCH of an unchanged `target: null` is not sent to a Kubernetes configuration. */
+export function toPatch(prior: ConnectionConfigurationModel, planned: ConnectionConfigurationModel): UpdateConnectionConfigurationRequest {
+  const patch: UpdateConnectionConfigurationRequest = {};
+  if (planned.name !== prior.name) patch.name = planned.name;
+  if (planned.description !== prior.description) patch.description = planned.description;
+  if (!sameTarget(prior.target, planned.target)) patch.target = planned.target === null ? null : toApiTarget(planned.target);
+  return patch;
+}
+
+export function fromApi(configuration: ConnectionConfiguration): ConnectionConfigurationModel {
+  return {
+    id: configuration.connectionConfigurationId,
+    name: configuration.name,
+    description: configuration.description ?? null,
+    deployment_type: configuration.deploymentType === 'KUBERNETES' ? 'kubernetes' : 'reverse_proxy',
+    contract_id: configuration.contractId,
+    group_id: configuration.groupId,
+    target: configuration.target
+      ? {
+          host: configuration.target.host,
+          ports: [...configuration.target.ports],
+          protocol: configuration.target.protocol === 'HTTP' ? 'http' : 'https',
+        }
+      : null,
+    created_at: configuration.createdAt,
+  };
+}
+
+function toApiTarget(target: TargetModel): Target {
+  return {
+    host: target.host,
+    ports: [...target.ports],
+    protocol: PROTOCOLS[target.protocol as keyof typeof PROTOCOLS],
+  };
+}
+
+function sameTarget(a: TargetModel | null, b: TargetModel | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.host === b.host && a.protocol === b.protocol && a.ports.length === b.ports.length && a.ports.every((port, i) => port === b.ports[i]);
+}
+
+function known(value: string | UnknownValue): string {
+  if (value === Unknown) throw new Error('a computed attribute was unknown where state must be known');
+  return value;
+}
+
+function isObject(value: Value): value is { [k: string]: Value } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function enumProblem(value: Value, allowed: readonly string[]): string | undefined {
+  if (typeof value !== 'string' || allowed.includes(value)) return undefined;
+  return `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`;
+}
+
+function textProblem(
+  value: Value,
+  rule: { min: number; max: number; trimmed?: boolean; emptyHint?: string },
+): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.length < rule.min) return `expected at least ${rule.min} character(s), got an empty string${rule.emptyHint ? `; ${rule.emptyHint}` : ''}`;
+  if (value.length > rule.max) return `expected at most ${rule.max} characters, got ${value.length}`;
+  if (rule.trimmed && value.trim() !== value) return `expected no leading or trailing spaces, got ${JSON.stringify(value)}`;
+  return undefined;
+}
+
+function portsProblem(value: Value): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  if (value.length < 1 || value.length > 16) return `expected from 1 to 16 ports, got ${value.length}`;
+  const bad = value.filter((port) => typeof port === 'number' && !(Number.isInteger(port) && port >= 1 && port <= 65535));
+  if (bad.length > 0) return `expected whole numbers from 1 to 65535, got ${bad.join(', ')}`;
+  return undefined;
+}

@@ -1,10 +1,11 @@
 /**
- * Types for the parts of the `akamai-edgegrid` package this project uses (it ships none).
- * Only the signing primitives are declared: the package's own HTTP client and logger are not
- * used, because its logger writes request bodies and keys when enabled.
+ * Types for the part of the `akamai-edgegrid` package this project uses (it ships none).
+ * The package's `exports` only exposes the `EdgeGrid` class (`require('akamai-edgegrid')`);
+ * deep imports such as `akamai-edgegrid/src/auth` fail at run time with
+ * ERR_PACKAGE_PATH_NOT_EXPORTED. Its logger writes bodies and keys when enabled: never enable it.
  */
-declare module 'akamai-edgegrid/src/auth' {
-  export interface EdgeGridRequest {
+declare module 'akamai-edgegrid' {
+  interface EdgeGridRequestInput {
     /** Path with query string, e.g. `/protector/v1/connection-configurations?page=1`. */
     path: string;
     method: string;
@@ -13,36 +14,34 @@ declare module 'akamai-edgegrid/src/auth' {
     body?: string;
     /** Extra query parameters appended to `path`. */
     qs?: Record<string, string>;
-    /** Ordered header names to include in the signature. */
-    headersToSign?: Record<string, string>;
   }
 
-  export interface SignedEdgeGridRequest extends EdgeGridRequest {
-    /** Absolute URL (host + path + query) that was signed: send exactly this. */
+  interface EdgeGridSignedRequest {
+    /** Absolute URL (host + path + query) that was signed. */
     url: string;
+    method: string;
     headers: Record<string, string> & { Authorization: string };
+    data?: string;
   }
 
-  /**
-   * Signs `request` in place with EG1-HMAC-SHA256 and returns it with `url` and
-   * `headers.Authorization` set. `host` must carry its scheme. `maxBody` is deprecated (pass
-   * undefined); `guid` (nonce) and `timestamp` (`yyyyMMddTHH:mm:ss+0000`) default to fresh values.
-   */
-  export function generateAuth(
-    request: EdgeGridRequest,
-    clientToken: string,
-    clientSecret: string,
-    accessToken: string,
-    host: string,
-    maxBody?: number,
-    guid?: string,
-    timestamp?: string,
-  ): SignedEdgeGridRequest;
-}
+  interface EdgeGridConfig {
+    client_token: string;
+    client_secret: string;
+    access_token: string;
+    /** Base URL with scheme. The constructor prefixes `https://` unless the host contains it. */
+    host: string;
+    max_body?: number;
+  }
 
-declare module 'akamai-edgegrid/src/helpers' {
-  /** `yyyyMMddTHH:mm:ss+0000` in UTC, now. */
-  export function createTimestamp(): string;
-  export function base64Sha256(data: string | Uint8Array): string;
-  export function base64HmacSha256(data: string, key: string): string;
+  class EdgeGrid {
+    /** Credentials as strings. (Also accepts `{ path, section }` of an .edgerc, unused here.) */
+    constructor(clientToken: string, clientSecret: string, accessToken: string, host: string);
+    config: EdgeGridConfig;
+    /** Set by `auth()`: the request with `url` and `headers.Authorization` filled in. */
+    request: EdgeGridSignedRequest;
+    /** Signs `request` with EG1-HMAC-SHA256 (fresh timestamp and nonce) into `this.request`. */
+    auth(request: EdgeGridRequestInput): this;
+  }
+
+  export = EdgeGrid;
 }

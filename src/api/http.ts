@@ -1,0 +1,101 @@
+/**
+ * One HTTP exchange over axios, reduced to a plain outcome, and the reading of its answer.
+ * Nothing axios-shaped escapes this module: an AxiosError carries the request config (with the
+ * Authorization header) and both bodies (with token values), so it is described and dropped.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import type { z } from 'zod';
+import {
+  ApiError,
+  MalformedResponseError,
+  type RequestContext,
+  errorFromProblem,
+} from './errors';
+import { describeSchemaIssues, describeTransportFailure, redactSecrets, type TransportFailure } from './redact';
+import { ProblemSchema } from './schemas';
+
+export type Exchange =
+  | { kind: 'response'; status: number; retryAfter: string | undefined; bodyText: string }
+  | { kind: 'transport-failure'; failure: TransportFailure };
+
+export interface ExchangeRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Already serialised: what is signed is exactly what is sent. */
+  body?: string;
+  timeoutMs: number;
+}
+
+/** An axios instance that hands every answer back as text, whatever its status. */
+export function createHttp(baseHost: string): AxiosInstance {
+  return axios.create({
+    responseType: 'text',
+    // Parsing is ours: a non-JSON answer must become a MalformedResponseError, not a crash.
+    transformResponse: [(data: unknown) => data],
+    transformRequest: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    // A local emulator must never be reached through a proxy from the environment.
+    proxy: isLoopback(baseHost) ? false : undefined,
+  });
+}
+
+export async function exchange(http: AxiosInstance, request: ExchangeRequest): Promise<Exchange> {
+  try {
+    const response = await http.request<string>({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      data: request.body,
+      timeout: request.timeoutMs,
+    });
+    const retryAfter = response.headers['retry-after'];
+    return {
+      kind: 'response',
+      status: response.status,
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+      bodyText: typeof response.data === 'string' ? response.data : '',
+    };
+  } catch (error) {
+    return { kind: 'transport-failure', failure: describeTransportFailure(error) };
+  }
+}
+
+/** Validates a success body; a body that breaks the contract becomes a MalformedResponseError. */
+export function readSuccess<S extends z.ZodType>(ctx: RequestContext, status: number, bodyText: string, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    throw new MalformedResponseError(ctx, status, [bodyText.trim() === '' ? 'the body is empty' : 'the body is not JSON']);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new MalformedResponseError(ctx, status, describeSchemaIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+/**
+ * The typed error for an error answer. `secrets` are masked out of the server's detail text,
+ * in case a server or proxy echoes a credential.
+ */
+export function readFailure(ctx: RequestContext, status: number, bodyText: string, secrets: readonly string[]): ApiError {
+  let problem: z.output<typeof ProblemSchema> | undefined;
+  try {
+    const parsed = ProblemSchema.safeParse(JSON.parse(bodyText));
+    if (parsed.success) problem = parsed.data;
+  } catch {
+    // Not JSON (e.g. a proxy's HTML page): the status alone decides.
+  }
+  const detail = problem?.detail !== undefined ? redactSecrets(problem.detail, secrets) : undefined;
+  return errorFromProblem(ctx, status, problem, detail);
+}
+
+function isLoopback(baseHost: string): boolean {
+  try {
+    const hostname = new URL(baseHost).hostname;
+    return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+  } catch {
+    return false;
+  }
+}

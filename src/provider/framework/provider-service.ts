@@ -1,0 +1,369 @@
+/**
+ * The tfplugin6 Provider service over the framework: decodes each request's DynamicValues, runs
+ * the definitions' semantics (./plan, ./apply, ./validate) and encodes the answer. Messages are
+ * plain objects with the .proto's snake_case field names; the gRPC host (../protocol) dispatches
+ * each RPC by name to the method of the same name here.
+ */
+import { CodecError, decodeMsgpack, encodeMsgpack } from '../codec/cty-msgpack';
+import { valueFromJson } from '../codec/cty-json';
+import { applyResourceChange, importResource, readDataSource, readResource } from './apply';
+import { DiagnosticsCollector } from './diagnostics';
+import { planResourceChange } from './plan';
+import { schemaToWire, pathToWire, type WireSchema, type WireStep } from './schema-wire';
+import { SecretScrubber } from './secrets';
+import { reportThrown } from './thrown-errors';
+import type {
+  DataSourceDefinition,
+  HandlerContext,
+  LogFields,
+  Logger,
+  Model,
+  ObjectSchema,
+  ProviderConfigDefinition,
+  ProviderDeps,
+  ResourceDefinition,
+  Value,
+} from './types';
+import { validateConfig } from './validate';
+import { impliedType } from './values';
+
+export interface WireDynamicValue {
+  msgpack?: Buffer | Uint8Array;
+  json?: Buffer | Uint8Array;
+}
+export interface WireDiagnostic {
+  severity: 'ERROR' | 'WARNING';
+  summary: string;
+  detail: string;
+  attribute?: { steps: WireStep[] };
+}
+
+/** A logger that can derive one carrying extra fields (the RPC name, the resource type). */
+export interface ScopedLogger extends Logger {
+  with(fields: LogFields): ScopedLogger;
+}
+
+export interface ProviderServiceOptions {
+  providerConfig: ProviderConfigDefinition;
+  resources: readonly ResourceDefinition[];
+  dataSources: readonly DataSourceDefinition[];
+  log: ScopedLogger;
+}
+
+/** Per-call state: created fresh for every RPC, never shared between concurrent calls. */
+interface Call {
+  diagnostics: DiagnosticsCollector;
+  scrubber: SecretScrubber;
+  log: Logger;
+  schema: ObjectSchema | undefined;
+}
+
+export class ProviderService {
+  private readonly resources = new Map<string, ResourceDefinition>();
+  private readonly dataSources = new Map<string, DataSourceDefinition>();
+  private readonly stopController = new AbortController();
+  private deps: ProviderDeps | null = null;
+  private schemaResponse: object | undefined;
+
+  constructor(private readonly options: ProviderServiceOptions) {
+    for (const resource of options.resources) this.resources.set(resource.typeName, resource);
+    for (const dataSource of options.dataSources) this.dataSources.set(dataSource.typeName, dataSource);
+  }
+
+  /** Aborted by StopProvider; handlers' `ctx.signal`. */
+  get signal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  async GetProviderSchema(): Promise<object> {
+    if (!this.schemaResponse) {
+      const resourceSchemas: Record<string, WireSchema> = {};
+      for (const resource of this.resources.values()) {
+        resourceSchemas[resource.typeName] = schemaToWire(resource.schema, resource.description, resource.schemaVersion ?? 0);
+      }
+      const dataSourceSchemas: Record<string, WireSchema> = {};
+      for (const dataSource of this.dataSources.values()) {
+        dataSourceSchemas[dataSource.typeName] = schemaToWire(dataSource.schema, dataSource.description);
+      }
+      this.schemaResponse = {
+        provider: schemaToWire(this.options.providerConfig.schema, this.options.providerConfig.description),
+        resource_schemas: resourceSchemas,
+        data_source_schemas: dataSourceSchemas,
+        diagnostics: [],
+        server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
+      };
+    }
+    return this.schemaResponse;
+  }
+
+  async ValidateProviderConfig(request: { config?: WireDynamicValue }): Promise<object> {
+    const definition = this.options.providerConfig;
+    const call = this.call('ValidateProviderConfig', definition.schema);
+    this.guard(call, 'validated the provider configuration', () => {
+      const config = this.decode(request.config, definition.schema, call);
+      validateConfig(definition.schema, config, call.diagnostics, definition.validateConfig?.bind(definition));
+    });
+    return { diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async ConfigureProvider(request: { terraform_version?: string; config?: WireDynamicValue }): Promise<object> {
+    const definition = this.options.providerConfig;
+    const call = this.call('ConfigureProvider', definition.schema);
+    await this.guardAsync(call, 'configured the provider', async () => {
+      const config = this.decode(request.config, definition.schema, call) as Model;
+      const deps = await definition.configure(config, {
+        diagnostics: call.diagnostics,
+        log: call.log,
+        signal: this.signal,
+        terraformVersion: request.terraform_version ?? '',
+      });
+      if (deps) this.deps = deps;
+    });
+    return { diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async ValidateResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const resource = this.resources.get(request.type_name);
+    const call = this.call('ValidateResourceConfig', resource?.schema, request.type_name);
+    if (resource) {
+      this.guard(call, `validated ${resource.typeName}`, () => {
+        const config = this.decode(request.config, resource.schema, call);
+        validateConfig(resource.schema, config, call.diagnostics, resource.validateConfig?.bind(resource));
+      });
+    } else this.unknownType(call, 'resource', request.type_name);
+    return { diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async ValidateDataResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const dataSource = this.dataSources.get(request.type_name);
+    const call = this.call('ValidateDataResourceConfig', dataSource?.schema, request.type_name);
+    if (dataSource) {
+      this.guard(call, `validated data source ${dataSource.typeName}`, () => {
+        validateConfig(dataSource.schema, this.decode(request.config, dataSource.schema, call), call.diagnostics);
+      });
+    } else this.unknownType(call, 'data source', request.type_name);
+    return { diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async UpgradeResourceState(request: { type_name: string; version?: number | string; raw_state?: { json?: Buffer; flatmap?: Record<string, string> } }): Promise<object> {
+    const resource = this.resources.get(request.type_name);
+    const call = this.call('UpgradeResourceState', resource?.schema, request.type_name);
+    let upgraded: Value = null;
+    if (resource) {
+      this.guard(call, `upgraded the stored state of ${resource.typeName}`, () => {
+        const json = request.raw_state?.json;
+        if (!json || json.length === 0) {
+          call.diagnostics.error('Unsupported State Format', 'The stored state is in the legacy flatmap format, which this provider never wrote. Remove the resource from state and import it again.');
+          return;
+        }
+        upgraded = valueFromJson(JSON.parse(Buffer.from(json).toString('utf8')), impliedType(resource.schema), {
+          onDroppedAttribute: (path) => call.log.debug('dropping an attribute the schema no longer has', { attribute: path.join('.') }),
+        });
+      });
+    } else this.unknownType(call, 'resource', request.type_name);
+    return { upgraded_state: this.encode(upgraded, resource?.schema, call), diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async ReadResource(request: { type_name: string; current_state?: WireDynamicValue; private?: Buffer }): Promise<object> {
+    const resource = this.resources.get(request.type_name);
+    const call = this.call('ReadResource', resource?.schema, request.type_name);
+    let state: Value = null;
+    if (resource) {
+      await this.guardAsync(call, `read ${resource.typeName}`, async () => {
+        const current = this.decode(request.current_state, resource.schema, call);
+        state = current;
+        const ctx = this.handlerContext(call);
+        if (ctx) state = await readResource(resource, current, ctx);
+      });
+    } else this.unknownType(call, 'resource', request.type_name);
+    return { new_state: this.encode(state, resource?.schema, call), private: request.private ?? Buffer.alloc(0), diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async PlanResourceChange(request: { type_name: string; prior_state?: WireDynamicValue; proposed_new_state?: WireDynamicValue; config?: WireDynamicValue; prior_private?: Buffer }): Promise<object> {
+    const resource = this.resources.get(request.type_name);
+    const call = this.call('PlanResourceChange', resource?.schema, request.type_name);
+    let planned: Value = null;
+    let requiresReplace: Array<{ steps: WireStep[] }> = [];
+    if (resource) {
+      await this.guardAsync(call, `planned ${resource.typeName}`, async () => {
+        const prior = this.decode(request.prior_state, resource.schema, call);
+        const proposed = this.decode(request.proposed_new_state, resource.schema, call);
+        const config = this.decode(request.config, resource.schema, call);
+        planned = proposed;
+        const ctx = this.handlerContext(call);
+        if (!ctx) return;
+        const result = await planResourceChange(resource, { prior, proposed, config }, ctx);
+        planned = result.planned;
+        requiresReplace = result.requiresReplace.map((path) => ({ steps: pathToWire(path, resource.schema) }));
+      });
+    } else this.unknownType(call, 'resource', request.type_name);
+    return {
+      planned_state: this.encode(planned, resource?.schema, call),
+      requires_replace: requiresReplace,
+      planned_private: request.prior_private ?? Buffer.alloc(0),
+      diagnostics: this.diagnosticsOf(call),
+    };
+  }
+
+  async ApplyResourceChange(request: { type_name: string; prior_state?: WireDynamicValue; planned_state?: WireDynamicValue; config?: WireDynamicValue; planned_private?: Buffer }): Promise<object> {
+    const resource = this.resources.get(request.type_name);
+    const call = this.call('ApplyResourceChange', resource?.schema, request.type_name);
+    let newState: Value = null;
+    if (resource) {
+      await this.guardAsync(call, `applied ${resource.typeName}`, async () => {
+        const prior = this.decode(request.prior_state, resource.schema, call);
+        const planned = this.decode(request.planned_state, resource.schema, call);
+        this.decode(request.config, resource.schema, call); // only to learn its sensitive values
+        newState = prior;
+        const ctx = this.handlerContext(call);
+        if (!ctx) return;
+        newState = await applyResourceChange(resource, { prior, planned }, ctx);
+        call.scrubber.collect(newState, resource.schema);
+      });
+    } else this.unknownType(call, 'resource', request.type_name);
+    return {
+      new_state: this.encode(newState, resource?.schema, call),
+      private: request.planned_private ?? Buffer.alloc(0),
+      diagnostics: this.diagnosticsOf(call),
+    };
+  }
+
+  async ImportResourceState(request: { type_name: string; id: string }): Promise<object> {
+    const resource = this.resources.get(request.type_name);
+    const call = this.call('ImportResourceState', resource?.schema, request.type_name);
+    const imported: object[] = [];
+    if (resource) {
+      await this.guardAsync(call, `imported ${resource.typeName}`, async () => {
+        const ctx = this.handlerContext(call);
+        if (!ctx) return;
+        const state = await importResource(resource, request.id, ctx);
+        if (state === null) return;
+        call.scrubber.collect(state, resource.schema);
+        imported.push({ type_name: resource.typeName, state: this.encode(state, resource.schema, call), private: Buffer.alloc(0) });
+      });
+    } else this.unknownType(call, 'resource', request.type_name);
+    return { imported_resources: imported, diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async ReadDataSource(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const dataSource = this.dataSources.get(request.type_name);
+    const call = this.call('ReadDataSource', dataSource?.schema, request.type_name);
+    let state: Value = null;
+    if (dataSource) {
+      await this.guardAsync(call, `read data source ${dataSource.typeName}`, async () => {
+        const config = this.decode(request.config, dataSource.schema, call);
+        const ctx = this.handlerContext(call);
+        if (!ctx) return;
+        state = await readDataSource(dataSource, config, ctx);
+        call.scrubber.collect(state, dataSource.schema);
+      });
+    } else this.unknownType(call, 'data source', request.type_name);
+    return { state: this.encode(state, dataSource?.schema, call), diagnostics: this.diagnosticsOf(call) };
+  }
+
+  async StopProvider(): Promise<object> {
+    this.options.log.info('StopProvider: cancelling in-flight operations');
+    this.stopController.abort();
+    return { Error: '' };
+  }
+
+  private call(rpc: string, schema: ObjectSchema | undefined, typeName?: string): Call {
+    const diagnostics = new DiagnosticsCollector();
+    const scrubber = new SecretScrubber();
+    const scoped = this.options.log.with(typeName ? { tf_rpc: rpc, tf_resource_type: typeName } : { tf_rpc: rpc });
+    scoped.trace('received request');
+    return { diagnostics, scrubber, log: scrubbingLogger(scoped, scrubber), schema };
+  }
+
+  private handlerContext(call: Call): HandlerContext | null {
+    if (!this.deps) {
+      call.diagnostics.error(
+        'Provider Not Configured',
+        'Terraform asked for an operation before the provider was configured successfully. Fix the errors reported for the provider block first.',
+      );
+      return null;
+    }
+    return { deps: this.deps, diagnostics: call.diagnostics, log: call.log, signal: this.signal };
+  }
+
+  private decode(dynamic: WireDynamicValue | undefined, schema: ObjectSchema, call: Call): Value {
+    const type = impliedType(schema);
+    let value: Value = null;
+    if (dynamic?.msgpack && dynamic.msgpack.length > 0) value = decodeMsgpack(dynamic.msgpack, type);
+    else if (dynamic?.json && dynamic.json.length > 0) value = valueFromJson(JSON.parse(Buffer.from(dynamic.json).toString('utf8')), type);
+    call.scrubber.collect(value, schema);
+    return value;
+  }
+
+  private encode(value: Value, schema: ObjectSchema | undefined, call: Call): { msgpack: Buffer } {
+    if (value === null || !schema) return { msgpack: Buffer.from([0xc0]) };
+    try {
+      return { msgpack: Buffer.from(encodeMsgpack(value, impliedType(schema))) };
+    } catch (error) {
+      reportThrown(error, call.diagnostics, call.log, 'encoded its answer');
+      return { msgpack: Buffer.from([0xc0]) };
+    }
+  }
+
+  private guard(call: Call, action: string, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      this.reportFrameworkError(call, action, error);
+    }
+  }
+
+  private async guardAsync(call: Call, action: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      this.reportFrameworkError(call, action, error);
+    }
+  }
+
+  private reportFrameworkError(call: Call, action: string, error: unknown): void {
+    if (error instanceof CodecError || error instanceof SyntaxError) {
+      call.diagnostics.error(
+        'Unexpected Value From Terraform',
+        `The provider could not read a value Terraform sent while it ${action}: ${error.message}. This is a bug in the protector provider; please report it.`,
+      );
+      return;
+    }
+    reportThrown(error, call.diagnostics, call.log, action);
+  }
+
+  private unknownType(call: Call, kind: string, typeName: string): void {
+    call.diagnostics.error(`Unknown ${kind === 'resource' ? 'Resource' : 'Data Source'} Type`, `This provider has no ${kind} type "${typeName}".`);
+  }
+
+  private diagnosticsOf(call: Call): WireDiagnostic[] {
+    return call.diagnostics.items.map((item) => {
+      const wire: WireDiagnostic = {
+        severity: item.severity === 'error' ? 'ERROR' : 'WARNING',
+        summary: call.scrubber.scrub(item.summary),
+        detail: call.scrubber.scrub(item.detail),
+      };
+      if (item.path && item.path.length > 0 && call.schema) wire.attribute = { steps: pathToWire(item.path, call.schema) };
+      return wire;
+    });
+  }
+}
+
+/** Scrubs sensitive values this call has seen out of every message and string field. */
+function scrubbingLogger(log: Logger, scrubber: SecretScrubber): Logger {
+  const wrap = (write: (message: string, fields?: LogFields) => void) => (message: string, fields?: LogFields) => {
+    let clean: LogFields | undefined;
+    if (fields) {
+      clean = {};
+      for (const [key, value] of Object.entries(fields)) clean[key] = typeof value === 'string' ? scrubber.scrub(value) : value;
+    }
+    write(scrubber.scrub(message), clean);
+  };
+  return {
+    trace: wrap(log.trace.bind(log)),
+    debug: wrap(log.debug.bind(log)),
+    info: wrap(log.info.bind(log)),
+    warn: wrap(log.warn.bind(log)),
+    error: wrap(log.error.bind(log)),
+  };
+}

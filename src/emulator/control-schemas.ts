@@ -56,3 +56,10 @@ export const EmulatorReadyLineSchema = z.object({
   section: z.string(),
 });
 export type EmulatorReadyLine = z.infer<typeof EmulatorReadyLineSchema>;
+
+/** Answer to `POST /_emulator/license/expire`. */
+export const ExpireLicenseResponseSchema = z.object({
+  /** How many active tokens were revoked with reason `LICENSE_EXPIRED`. */
+  revokedTokens: z.number().int(),
+});
+export type ExpireLicenseResponse = z.infer<typeof ExpireLicenseResponseSchema>;

@@ -1,0 +1,121 @@
+/**
+ * Reads and writes the emulator's section of an `.edgerc` file. Other sections, comments and
+ * unknown keys are kept as they are; an existing section keeps its credentials and only gets
+ * the new `host` (the emulator's port changes on every start).
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { base36Id, systemRandom } from './random';
+
+/** Same shape as the client's credentials: `host` carries its scheme. */
+export interface EmulatorCredentials {
+  host: string;
+  clientToken: string;
+  clientSecret: string;
+  accessToken: string;
+}
+
+const KEYS = { clientToken: 'client_token', clientSecret: 'client_secret', accessToken: 'access_token', host: 'host' } as const;
+
+/** Reads one section; undefined when the file or the section does not exist. */
+export function readEdgercSection(file: string, section: string): Partial<EmulatorCredentials> | undefined {
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  const range = sectionRange(lines, section);
+  if (!range) return undefined;
+  const values: Record<string, string> = {};
+  for (const line of lines.slice(range.start + 1, range.end)) {
+    const kv = parseKeyValue(line);
+    if (kv) values[kv.key] = kv.value;
+  }
+  return {
+    host: values[KEYS.host],
+    clientToken: values[KEYS.clientToken],
+    clientSecret: values[KEYS.clientSecret],
+    accessToken: values[KEYS.accessToken],
+  };
+}
+
+/**
+ * Makes `section` point at `host`: keeps its credentials when it has all three, otherwise
+ * generates fresh ones. Returns the credentials the emulator must accept.
+ */
+export function writeEdgercSection(file: string, section: string, host: string): EmulatorCredentials {
+  const existing = readEdgercSection(file, section);
+  const keep = existing?.clientToken && existing.clientSecret && existing.accessToken;
+  const credentials: EmulatorCredentials = keep
+    ? { host, clientToken: existing.clientToken!, clientSecret: existing.clientSecret!, accessToken: existing.accessToken! }
+    : { host, ...newEdgeGridClient() };
+
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split(/\r?\n/) : [];
+  const range = sectionRange(lines, section);
+  const sectionLines = [
+    `[${section}]`,
+    `client_secret = ${credentials.clientSecret}`,
+    `host = ${credentials.host}`,
+    `access_token = ${credentials.accessToken}`,
+    `client_token = ${credentials.clientToken}`,
+  ];
+  let next: string[];
+  if (!range) {
+    const body = trimTrailingBlank(lines);
+    next = [...body, ...(body.length > 0 ? [''] : []), ...sectionLines, ''];
+  } else if (keep) {
+    const inner = lines.slice(range.start + 1, range.end);
+    const hostAt = inner.findIndex((line) => parseKeyValue(line)?.key === KEYS.host);
+    if (hostAt >= 0) inner[hostAt] = `host = ${host}`;
+    else inner.unshift(`host = ${host}`);
+    next = [...lines.slice(0, range.start + 1), ...inner, ...lines.slice(range.end)];
+  } else {
+    next = [...lines.slice(0, range.start), ...sectionLines, ...lines.slice(range.end)];
+  }
+  writeAtomically(file, next.join('\n'));
+  return credentials;
+}
+
+/** Fresh EdgeGrid client credentials in Akamai's formats. */
+export function newEdgeGridClient(): Omit<EmulatorCredentials, 'host'> {
+  return {
+    clientToken: `akab-${base36Id(systemRandom)}-${base36Id(systemRandom)}`,
+    clientSecret: randomBytes(32).toString('base64'),
+    accessToken: `akab-${base36Id(systemRandom)}-${base36Id(systemRandom)}`,
+  };
+}
+
+function sectionRange(lines: string[], section: string): { start: number; end: number } | undefined {
+  const start = lines.findIndex((line) => line.trim() === `[${section}]`);
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && !/^\s*\[.*\]\s*$/.test(lines[end])) end += 1;
+  return { start, end };
+}
+
+function parseKeyValue(line: string): { key: string; value: string } | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return undefined;
+  const eq = trimmed.indexOf('=');
+  if (eq <= 0) return undefined;
+  const value = trimmed.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
+  return { key: trimmed.slice(0, eq).trim(), value };
+}
+
+function trimTrailingBlank(lines: string[]): string[] {
+  const copy = [...lines];
+  while (copy.length > 0 && copy[copy.length - 1].trim() === '') copy.pop();
+  return copy;
+}
+
+/** Temp file + rename, so a reader never sees half a file; 0600 because it holds a secret. */
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+  writeFileSync(temp, text, { mode: 0o600 });
+  const fd = openSync(temp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+}

@@ -1,0 +1,162 @@
+/**
+ * The HTTP side: reads a request, applies faults (product API only), authenticates, runs the
+ * route's synchronous handler, persists any change BEFORE answering, then answers or (fault)
+ * drops the connection. One log line per request on the logger: method, path, status, time.
+ */
+import * as http from 'node:http';
+import { API_BASE_PATH, PROBLEM_CONTENT_TYPE } from '../api/schemas';
+import { CONTROL_BASE_PATH } from './control-schemas';
+import { controlRoutes, type RequestCounters } from './control';
+import type { EdgeGridVerifier } from './edgegrid-verify';
+import type { FaultDecision, FaultInjector } from './faults';
+import type { SnapshotWriter } from './persistence';
+import { ApiProblem, Problems } from './problems';
+import { productRoutes } from './routes';
+import { matchRoute, type RequestContext, type RouteResult } from './routing';
+import type { EmulatorStore } from './store';
+
+/** Larger bodies are refused; no request of the contract comes near this. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EmulatorServerOptions {
+  store: EmulatorStore;
+  verifier: EdgeGridVerifier;
+  faults: FaultInjector;
+  /** Absent: state lives in memory only. */
+  writer?: SnapshotWriter;
+  log: (line: string) => void;
+}
+
+type Outcome = { kind: 'answer'; status: number; body?: unknown; headers?: Record<string, string> } | { kind: 'drop' };
+
+export function createEmulatorServer(options: EmulatorServerOptions): http.Server {
+  const { store, verifier, faults, writer, log } = options;
+  const counters: RequestCounters = { productRequests: 0 };
+  const routes = [...productRoutes(store), ...controlRoutes(store, faults, counters)];
+
+  async function handleRequest(req: http.IncomingMessage, pathname: string, query: URLSearchParams): Promise<Outcome> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const isProduct = pathname === API_BASE_PATH || pathname.startsWith(`${API_BASE_PATH}/`);
+    const isControl = pathname === CONTROL_BASE_PATH || pathname.startsWith(`${CONTROL_BASE_PATH}/`);
+
+    let fault: FaultDecision | undefined;
+    if (isProduct) {
+      counters.productRequests += 1;
+      fault = faults.decide(method, pathname);
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.reject === 503) throw Problems.serviceUnavailable();
+      if (fault.reject === 429) throw Problems.rateLimited(fault.retryAfterSeconds);
+    }
+
+    const body = await readBody(req);
+    const match = isProduct || isControl ? matchRoute(routes, method, pathname) : undefined;
+    if (!match) throw Problems.notFound(`There is no endpoint at ${pathname}.`);
+    if ('allowed' in match) throw Problems.methodNotAllowed(method, match.allowed);
+
+    const ctx: RequestContext = { method, pathname, query, headers: req.headers, body };
+    if (match.route.auth === 'edgegrid') {
+      verifier.verify({
+        method,
+        scheme: 'http',
+        host: req.headers.host,
+        pathAndQuery: req.url ?? pathname,
+        authorization: req.headers.authorization,
+        body,
+      });
+    }
+
+    // The handler is synchronous: the rule check and the change it guards happen together.
+    const revisionBefore = store.revision;
+    let result: RouteResult | undefined;
+    let problem: unknown;
+    try {
+      result = match.route.handle(ctx, match.params);
+    } catch (error) {
+      problem = error;
+    }
+    const committed = store.revision !== revisionBefore;
+    if (committed && writer) {
+      try {
+        await writer.save();
+      } catch (error) {
+        log(`state could not be saved: ${(error as Error).message}`);
+        throw Problems.internal('The change could not be saved; retry the request.');
+      }
+    }
+    if (problem !== undefined) throw problem;
+    if (!result) throw Problems.internal('The request produced no answer.');
+    if (fault && committed && result.status < 300 && faults.takeDrop(fault)) return { kind: 'drop' };
+    return { kind: 'answer', ...result };
+  }
+
+  return http.createServer((req, res) => {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const finish = (status: number | 'dropped') =>
+      log(`${req.method} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms`);
+
+    handleRequest(req, url.pathname, url.searchParams)
+      .then((outcome) => {
+        if (outcome.kind === 'drop') {
+          req.socket.destroy();
+          finish('dropped');
+          return;
+        }
+        sendJson(res, outcome.status, outcome.body, outcome.headers);
+        finish(outcome.status);
+      })
+      .catch((error: unknown) => {
+        const problem = error instanceof ApiProblem ? error : unexpected(error, log);
+        sendProblem(res, problem, url.pathname);
+        finish(problem.status);
+      });
+  });
+}
+
+function unexpected(error: unknown, log: (line: string) => void): ApiProblem {
+  log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+  return Problems.internal('The emulator failed to handle the request.');
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  // Answers may carry token values: never cache them.
+  const common = { 'Cache-Control': 'no-store', ...headers };
+  if (body === undefined) {
+    res.writeHead(status, common).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...common, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+}
+
+function sendProblem(res: http.ServerResponse, problem: ApiProblem, instance: string): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(problem.toBody(instance));
+  res
+    .writeHead(problem.status, {
+      'Cache-Control': 'no-store',
+      ...problem.headers,
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Content-Length': Buffer.byteLength(text),
+    })
+    .end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => (tooLarge ? reject(Problems.payloadTooLarge(MAX_BODY_BYTES)) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

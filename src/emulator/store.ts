@@ -1,0 +1,539 @@
+/**
+ * The emulator's state and every product rule, in one synchronous place. No method awaits:
+ * Node runs one at a time, so a rule check and the change it guards can never interleave with
+ * another request (two concurrent generates cannot both see "one active token").
+ *
+ * Inputs are already validated (see `routes.ts`); broken rules throw an `ApiProblem`.
+ * Every change bumps `revision`, which tells the server that a snapshot must be persisted
+ * before it answers.
+ */
+import { createHash } from 'node:crypto';
+import {
+  IDEMPOTENCY_WINDOW_MS,
+  LISTED_REVOKED_TOKENS,
+  MAX_ACTIVE_TOKENS,
+  type ActivityLog,
+  type ActivityType,
+  type ConnectionConfiguration,
+  type ConnectionConfigurationPage,
+  type CreateConnectionConfigurationRequest,
+  type CreateConnectionConfigurationResponse,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  type InstanceList,
+  type InstanceStatus,
+  type PageQuery,
+  type RevokeReason,
+  type Token,
+  type TokenList,
+  type TokenValueResponse,
+  type TokenWithValue,
+  type UpdateConnectionConfigurationRequest,
+} from '../api/schemas';
+import { fingerprintOf } from '../api/fingerprint';
+import type { EmulatorStats } from './control-schemas';
+import { Problems } from './problems';
+import { base36Id, newTokenValue, type Clock, type RandomSource } from './random';
+import {
+  emptyState,
+  type EmulatorState,
+  type IdempotencyRecord,
+  type StoredActivity,
+  type StoredConfiguration,
+  type StoredToken,
+} from './state';
+
+/** An instance is GOOD while its last heartbeat is younger than this. */
+export const INSTANCE_GOOD_WITHIN_MS = 30_000;
+/** ...and WARNING until this; older (or with a revoked token) it is a PROBLEM. */
+export const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
+/** Activity kept per configuration; the oldest events go first. */
+const MAX_ACTIVITY_PER_CONFIGURATION = 1000;
+const CREATE_TARGET = 'connection-configurations';
+
+export interface StoreOptions {
+  clock: Clock;
+  random: RandomSource;
+  state?: EmulatorState;
+}
+
+export interface Replayable<T> {
+  result: T;
+  /** True when an `Idempotency-Key` matched an earlier request and nothing new was created. */
+  replayed: boolean;
+}
+
+export class EmulatorStore {
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly state: EmulatorState;
+  /** Bumped by every change; the server persists when it moved during a request. */
+  revision = 0;
+
+  constructor(options: StoreOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.state = options.state ?? emptyState();
+  }
+
+  /** The state as JSON, for persistence. */
+  serialize(): string {
+    return JSON.stringify(this.state);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Connection configurations
+  // -------------------------------------------------------------------------------------------
+
+  createConfiguration(
+    request: CreateConnectionConfigurationRequest,
+    idempotencyKey?: string,
+  ): Replayable<CreateConnectionConfigurationResponse> {
+    const requestHash = hashOf(request);
+    if (idempotencyKey !== undefined) {
+      const earlier = this.findIdempotencyRecord(idempotencyKey, CREATE_TARGET, requestHash);
+      if (earlier) {
+        const configuration = this.liveConfiguration(earlier.connectionConfigurationId);
+        const token = this.activeTokenCreatedUnderKey(earlier);
+        return { result: { connectionConfiguration: viewConfiguration(configuration), token: withValue(token) }, replayed: true };
+      }
+    }
+
+    const now = this.nowIso();
+    const configuration: StoredConfiguration = {
+      connectionConfigurationId: `ccfg_${base36Id(this.random)}`,
+      name: request.name,
+      ...(request.description !== undefined ? { description: request.description } : {}),
+      deploymentType: request.deploymentType,
+      contractId: request.contractId,
+      groupId: request.groupId,
+      ...(request.target !== undefined ? { target: request.target } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.state.configurations.push(configuration);
+    this.record(configuration.connectionConfigurationId, 'CONFIGURATION_CREATED', {
+      detail: `Connection configuration "${configuration.name}" created (${configuration.deploymentType}).`,
+    });
+    const token = this.addToken(configuration);
+    if (idempotencyKey !== undefined) this.rememberIdempotencyKey(idempotencyKey, CREATE_TARGET, requestHash, token);
+    this.changed();
+    return { result: { connectionConfiguration: viewConfiguration(configuration), token: withValue(token) }, replayed: false };
+  }
+
+  listConfigurations(query: PageQuery): ConnectionConfigurationPage {
+    const live = this.state.configurations.filter((c) => c.deletedAt === undefined);
+    const start = (query.page - 1) * query.pageSize;
+    return {
+      connectionConfigurations: live.slice(start, start + query.pageSize).map(viewConfiguration),
+      page: query.page,
+      pageSize: query.pageSize,
+      totalItems: live.length,
+    };
+  }
+
+  getConfiguration(configId: string): ConnectionConfiguration {
+    return viewConfiguration(this.liveConfiguration(configId));
+  }
+
+  updateConfiguration(configId: string, patch: UpdateConnectionConfigurationRequest): ConnectionConfiguration {
+    const configuration = this.liveConfiguration(configId);
+    if (patch.target !== undefined && patch.target !== null && configuration.deploymentType !== 'REVERSE_PROXY') {
+      throw Problems.validation([
+        {
+          path: 'target',
+          message: `target is only valid for deploymentType REVERSE_PROXY; this configuration is ${configuration.deploymentType}`,
+        },
+      ]);
+    }
+    const changedFields: string[] = [];
+    if (patch.name !== undefined && patch.name !== configuration.name) {
+      configuration.name = patch.name;
+      changedFields.push('name');
+    }
+    if (patch.description !== undefined && patch.description !== (configuration.description ?? null)) {
+      if (patch.description === null) delete configuration.description;
+      else configuration.description = patch.description;
+      changedFields.push('description');
+    }
+    if (patch.target !== undefined && hashOf(patch.target) !== hashOf(configuration.target ?? null)) {
+      if (patch.target === null) delete configuration.target;
+      else configuration.target = patch.target;
+      changedFields.push('target');
+    }
+    if (changedFields.length > 0) {
+      configuration.updatedAt = this.nowIso();
+      this.record(configId, 'CONFIGURATION_UPDATED', { detail: `Changed: ${changedFields.join(', ')}.` });
+      this.changed();
+    }
+    return viewConfiguration(configuration);
+  }
+
+  /** Deletes the configuration and revokes every token it has (reason CONFIGURATION_DELETED). */
+  deleteConfiguration(configId: string): void {
+    const configuration = this.liveConfiguration(configId);
+    for (const token of this.tokensOf(configId)) {
+      if (token.status === 'ACTIVE') this.revoke(token, 'CONFIGURATION_DELETED');
+    }
+    configuration.deletedAt = this.nowIso();
+    this.record(configId, 'CONFIGURATION_DELETED', { detail: `Connection configuration "${configuration.name}" deleted.` });
+    this.changed();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tokens
+  // -------------------------------------------------------------------------------------------
+
+  listTokens(configId: string): TokenList {
+    this.liveConfiguration(configId);
+    const tokens = this.tokensOf(configId);
+    return {
+      active: tokens
+        .filter((t) => t.status === 'ACTIVE')
+        .sort((a, b) => a.createdSeq - b.createdSeq)
+        .map(viewToken),
+      revoked: tokens
+        .filter((t) => t.status === 'REVOKED')
+        .sort((a, b) => (b.revokedSeq ?? 0) - (a.revokedSeq ?? 0))
+        .slice(0, LISTED_REVOKED_TOKENS)
+        .map(viewToken),
+    };
+  }
+
+  /** Answers for tokens of deleted configurations too, so a client can tell why a token went away. */
+  getToken(configId: string, tokenId: string): Token {
+    return viewToken(this.findToken(configId, tokenId));
+  }
+
+  getTokenValue(configId: string, tokenId: string): TokenValueResponse {
+    const token = this.findToken(configId, tokenId);
+    if (token.status !== 'ACTIVE') throw Problems.tokenNotActive(tokenId);
+    return { tokenId: token.tokenId, fingerprint: token.fingerprint, value: token.value };
+  }
+
+  generateToken(configId: string, idempotencyKey?: string): Replayable<TokenWithValue> {
+    const configuration = this.liveConfiguration(configId);
+    // The key check comes before the cap: a retry of a generation that succeeded must get its
+    // token back even though that token now fills the second active slot.
+    const requestHash = hashOf(null);
+    if (idempotencyKey !== undefined) {
+      const earlier = this.findIdempotencyRecord(idempotencyKey, configId, requestHash);
+      if (earlier) return { result: withValue(this.activeTokenCreatedUnderKey(earlier)), replayed: true };
+    }
+    const active = this.activeTokensOf(configId);
+    if (active.length >= MAX_ACTIVE_TOKENS) throw Problems.maxActiveTokens(configId, active.map(viewToken), MAX_ACTIVE_TOKENS);
+    const token = this.addToken(configuration);
+    if (idempotencyKey !== undefined) this.rememberIdempotencyKey(idempotencyKey, configId, requestHash, token);
+    this.changed();
+    return { result: withValue(token), replayed: false };
+  }
+
+  /** Revoking an already revoked token succeeds unchanged, so a retry is harmless. */
+  revokeToken(configId: string, tokenId: string): Token {
+    const token = this.findToken(configId, tokenId);
+    if (token.status === 'REVOKED') return viewToken(token);
+    if (this.activeTokensOf(configId).length <= 1) throw Problems.lastActiveToken(configId, tokenId);
+    this.revoke(token, 'MANUAL');
+    this.changed();
+    return viewToken(token);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Instances, heartbeats and activity
+  // -------------------------------------------------------------------------------------------
+
+  /** Finds the active token an instance presents; 401 for an unknown or revoked one. */
+  authenticateInstance(tokenValue: string | undefined): StoredToken {
+    const token = tokenValue ? this.state.tokens.find((t) => t.value === tokenValue) : undefined;
+    if (!token) throw Problems.unauthorized('Send a valid token as "Authorization: Bearer <token value>".');
+    if (token.status !== 'ACTIVE') {
+      this.record(token.connectionConfigurationId, 'AUTHENTICATION_FAILED', {
+        tokenId: token.tokenId,
+        tokenFingerprint: token.fingerprint,
+        detail: `An instance presented revoked token ${token.fingerprint}.`,
+      });
+      this.changed();
+      throw Problems.unauthorized(
+        `Token ${token.fingerprint} is revoked (${token.revokeReason}); register an active token of the connection configuration.`,
+      );
+    }
+    return token;
+  }
+
+  recordHeartbeat(token: StoredToken, heartbeat: HeartbeatRequest): HeartbeatResponse {
+    const configId = token.connectionConfigurationId;
+    if (heartbeat.deploymentType !== token.deploymentType) {
+      this.record(configId, 'AUTHENTICATION_FAILED', {
+        tokenId: token.tokenId,
+        tokenFingerprint: token.fingerprint,
+        instanceId: heartbeat.instanceId,
+        detail: `Instance reported deployment type ${heartbeat.deploymentType}, but the token is for ${token.deploymentType}.`,
+      });
+      this.changed();
+      throw Problems.deploymentTypeMismatch(
+        `Token ${token.fingerprint} was generated for ${token.deploymentType} and cannot be used by a ${heartbeat.deploymentType} ` +
+          'instance. Use a token of a connection configuration with the instance\'s deployment type.',
+      );
+    }
+    const now = this.nowIso();
+    const known = this.state.instances.find((i) => i.connectionConfigurationId === configId && i.instanceId === heartbeat.instanceId);
+    if (known) {
+      known.tokenId = token.tokenId;
+      known.tokenFingerprint = token.fingerprint;
+      known.version = heartbeat.version;
+      known.lastHeartbeatAt = now;
+    } else {
+      this.state.instances.push({
+        connectionConfigurationId: configId,
+        instanceId: heartbeat.instanceId,
+        tokenId: token.tokenId,
+        tokenFingerprint: token.fingerprint,
+        version: heartbeat.version,
+        firstSeenAt: now,
+        lastHeartbeatAt: now,
+      });
+      this.record(configId, 'INSTANCE_FIRST_SEEN', {
+        instanceId: heartbeat.instanceId,
+        tokenId: token.tokenId,
+        tokenFingerprint: token.fingerprint,
+        detail: `Instance ${heartbeat.instanceId} (version ${heartbeat.version}) first seen.`,
+      });
+    }
+    this.changed();
+    return { connectionConfigurationId: configId, tokenId: token.tokenId };
+  }
+
+  listInstances(configId: string): InstanceList {
+    this.liveConfiguration(configId);
+    const now = this.clock();
+    return {
+      instances: this.state.instances
+        .filter((i) => i.connectionConfigurationId === configId)
+        .map((i) => ({
+          instanceId: i.instanceId,
+          tokenId: i.tokenId,
+          tokenFingerprint: i.tokenFingerprint,
+          version: i.version,
+          lastHeartbeatAt: i.lastHeartbeatAt,
+          status: this.instanceStatus(now - Date.parse(i.lastHeartbeatAt), this.tokenById(i.tokenId)?.status === 'ACTIVE'),
+        })),
+    };
+  }
+
+  /** Oldest first. Readable after the configuration is deleted: an audit log outlives what it audits. */
+  listActivity(configId: string): ActivityLog {
+    if (!this.state.configurations.some((c) => c.connectionConfigurationId === configId)) {
+      throw Problems.configurationNotFound(configId);
+    }
+    return {
+      events: this.state.activity
+        .filter((e) => e.connectionConfigurationId === configId)
+        .map(({ connectionConfigurationId: _omit, ...event }) => event),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Test-only controls
+  // -------------------------------------------------------------------------------------------
+
+  /** The license expires: every active token (of one configuration, or all) is revoked. */
+  expireLicense(configId?: string): number {
+    const configurations =
+      configId === undefined
+        ? this.state.configurations.filter((c) => c.deletedAt === undefined)
+        : [this.liveConfiguration(configId)];
+    let revoked = 0;
+    for (const configuration of configurations) {
+      for (const token of this.activeTokensOf(configuration.connectionConfigurationId)) {
+        this.revoke(token, 'LICENSE_EXPIRED');
+        revoked += 1;
+      }
+    }
+    if (revoked > 0) this.changed();
+    return revoked;
+  }
+
+  stats(): Pick<EmulatorStats, 'configurations' | 'tokensGenerated' | 'activeTokens'> {
+    return {
+      configurations: this.state.configurations.filter((c) => c.deletedAt === undefined).length,
+      tokensGenerated: this.state.tokens.length,
+      activeTokens: this.state.tokens.filter((t) => t.status === 'ACTIVE').length,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Helpers
+  // -------------------------------------------------------------------------------------------
+
+  private changed(): void {
+    this.revision += 1;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  private nextSeq(): number {
+    this.state.sequence += 1;
+    return this.state.sequence;
+  }
+
+  private instanceStatus(ageMs: number, tokenActive: boolean): InstanceStatus {
+    if (!tokenActive || ageMs >= INSTANCE_WARNING_WITHIN_MS) return 'PROBLEM';
+    return ageMs < INSTANCE_GOOD_WITHIN_MS ? 'GOOD' : 'WARNING';
+  }
+
+  private liveConfiguration(configId: string): StoredConfiguration {
+    const configuration = this.state.configurations.find((c) => c.connectionConfigurationId === configId);
+    if (!configuration || configuration.deletedAt !== undefined) throw Problems.configurationNotFound(configId);
+    return configuration;
+  }
+
+  private tokensOf(configId: string): StoredToken[] {
+    return this.state.tokens.filter((t) => t.connectionConfigurationId === configId);
+  }
+
+  private activeTokensOf(configId: string): StoredToken[] {
+    return this.tokensOf(configId)
+      .filter((t) => t.status === 'ACTIVE')
+      .sort((a, b) => a.createdSeq - b.createdSeq);
+  }
+
+  private tokenById(tokenId: string): StoredToken | undefined {
+    return this.state.tokens.find((t) => t.tokenId === tokenId);
+  }
+
+  private findToken(configId: string, tokenId: string): StoredToken {
+    const token = this.tokenById(tokenId);
+    if (!token || token.connectionConfigurationId !== configId) {
+      if (!this.state.configurations.some((c) => c.connectionConfigurationId === configId)) {
+        throw Problems.configurationNotFound(configId);
+      }
+      throw Problems.tokenNotFound(configId, tokenId);
+    }
+    return token;
+  }
+
+  private addToken(configuration: StoredConfiguration): StoredToken {
+    const value = newTokenValue(this.random);
+    const token: StoredToken = {
+      tokenId: `tok_${base36Id(this.random)}`,
+      connectionConfigurationId: configuration.connectionConfigurationId,
+      status: 'ACTIVE',
+      fingerprint: fingerprintOf(value),
+      deploymentType: configuration.deploymentType,
+      createdAt: this.nowIso(),
+      value,
+      createdSeq: this.nextSeq(),
+    };
+    this.state.tokens.push(token);
+    this.record(configuration.connectionConfigurationId, 'TOKEN_GENERATED', {
+      tokenId: token.tokenId,
+      tokenFingerprint: token.fingerprint,
+      detail: `Token ${token.fingerprint} generated.`,
+    });
+    return token;
+  }
+
+  private revoke(token: StoredToken, reason: RevokeReason): void {
+    token.status = 'REVOKED';
+    token.revokedAt = this.nowIso();
+    token.revokeReason = reason;
+    token.revokedSeq = this.nextSeq();
+    this.record(token.connectionConfigurationId, 'TOKEN_REVOKED', {
+      tokenId: token.tokenId,
+      tokenFingerprint: token.fingerprint,
+      revokeReason: reason,
+      detail: `Token ${token.fingerprint} revoked (${reason}).`,
+    });
+  }
+
+  private record(
+    configId: string,
+    type: ActivityType,
+    fields: Omit<StoredActivity, 'eventId' | 'type' | 'at' | 'connectionConfigurationId'>,
+  ): void {
+    this.state.activity.push({ eventId: `evt_${base36Id(this.random)}`, type, at: this.nowIso(), connectionConfigurationId: configId, ...fields });
+    const ofConfiguration = this.state.activity.filter((e) => e.connectionConfigurationId === configId);
+    if (ofConfiguration.length > MAX_ACTIVITY_PER_CONFIGURATION) {
+      const oldest = ofConfiguration[0];
+      this.state.activity.splice(this.state.activity.indexOf(oldest), 1);
+    }
+  }
+
+  /** The earlier request made with this key, if any; refuses a key reused for something else. */
+  private findIdempotencyRecord(key: string, target: string, requestHash: string): IdempotencyRecord | undefined {
+    const cutoff = this.clock() - IDEMPOTENCY_WINDOW_MS;
+    this.state.idempotency = this.state.idempotency.filter((r) => r.createdAtMs > cutoff);
+    const record = this.state.idempotency.find((r) => r.key === key);
+    if (!record) return undefined;
+    if (record.target !== target) {
+      throw Problems.idempotencyKeyReused(
+        `Idempotency-Key "${key}" was already used for ${describeTarget(record.target)}; send a new key for each distinct request.`,
+      );
+    }
+    if (record.requestHash !== requestHash) {
+      throw Problems.idempotencyKeyReused(
+        `Idempotency-Key "${key}" was already used with a different request body; send a new key for each distinct request.`,
+      );
+    }
+    return record;
+  }
+
+  private rememberIdempotencyKey(key: string, target: string, requestHash: string, token: StoredToken): void {
+    this.state.idempotency.push({
+      key,
+      target,
+      requestHash,
+      createdAtMs: this.clock(),
+      connectionConfigurationId: token.connectionConfigurationId,
+      tokenId: token.tokenId,
+    });
+  }
+
+  private activeTokenCreatedUnderKey(record: IdempotencyRecord): StoredToken {
+    const token = this.tokenById(record.tokenId);
+    if (!token || token.status !== 'ACTIVE') {
+      throw Problems.tokenNotActive(
+        record.tokenId,
+        `The token created under Idempotency-Key "${record.key}" (${record.tokenId}) has been revoked since; ` +
+          'its value is gone. Send a new key to generate a new token.',
+      );
+    }
+    return token;
+  }
+}
+
+function describeTarget(target: string): string {
+  return target === CREATE_TARGET ? 'creating a connection configuration' : `generating a token of ${target}`;
+}
+
+function viewConfiguration(configuration: StoredConfiguration): ConnectionConfiguration {
+  const { deletedAt: _deletedAt, ...view } = configuration;
+  return view;
+}
+
+function viewToken(token: StoredToken): Token {
+  const { value: _value, createdSeq: _c, revokedSeq: _r, ...view } = token;
+  return view;
+}
+
+function withValue(token: StoredToken): TokenWithValue {
+  return { ...viewToken(token), value: token.value };
+}
+
+/** SHA-256 of a canonical JSON form (object keys sorted), to compare requests. */
+function hashOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

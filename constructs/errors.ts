@@ -1,0 +1,109 @@
+/**
+ * Every error the construct library raises, as a named factory. Each message says what is wrong
+ * (naming the prop in backticks and echoing the value), why it matters, and what to change.
+ * They are UsageErrors: the fix is always in the user's CDKTF code or policy file.
+ */
+import { UsageError } from '../src/errors';
+
+const DOCS = 'See docs/constructs.md.';
+
+/** A short, safe rendering of a value a user passed (never a token value: no prop holds one). */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+export class ConstructPropError extends UsageError {}
+
+/** A prop has a value the construct cannot use. `owner` is e.g. "ProtectorConnection 'prod'". */
+export function invalidProp(owner: string, prop: string, value: unknown, expected: string): ConstructPropError {
+  return new ConstructPropError('INVALID_PROP', `${owner}: \`${prop}\` ${expected}, got ${show(value)}. ${DOCS}`);
+}
+
+export function rotationPeriodTooLong(prop: string, value: string, maxDays: number): ConstructPropError {
+  return new ConstructPropError(
+    'ROTATION_PERIOD_TOO_LONG',
+    `RotationPolicy: \`${prop}\` is ${show(value)}, longer than ${maxDays} days. Tokens must be rotated at least once a ` +
+      `year (twice a year is recommended). Use a shorter period such as "182d", or RotationPolicy.recommended(). ${DOCS}`,
+  );
+}
+
+export function targetDeploymentTypeMismatch(
+  owner: string,
+  prop: string,
+  target: string,
+  targetType: string,
+  connectionType: string,
+): ConstructPropError {
+  return new ConstructPropError(
+    'DEPLOYMENT_TYPE_MISMATCH',
+    `${owner}: \`${prop}\` (${target}) only works with deploymentType DeploymentType.${targetType}, but the connection's ` +
+      `\`deploymentType\` is DeploymentType.${connectionType}. A token only works on the deployment type it was created ` +
+      `for, so it cannot be registered there. Use a target of the connection's deployment type, or create a separate ` +
+      `ProtectorConnection with deploymentType DeploymentType.${targetType} for it. ${DOCS}`,
+  );
+}
+
+export function targetNotAllowed(owner: string, deploymentType: string): ConstructPropError {
+  return new ConstructPropError(
+    'TARGET_NOT_ALLOWED',
+    `${owner}: \`target\` is only valid for deploymentType DeploymentType.REVERSE_PROXY, but \`deploymentType\` is ` +
+      `DeploymentType.${deploymentType}: a Kubernetes Protector does not forward traffic to an origin. Remove \`target\`. ${DOCS}`,
+  );
+}
+
+export function duplicateRegistration(owner: string, prop: string, target: string): ConstructPropError {
+  return new ConstructPropError(
+    'DUPLICATE_REGISTRATION',
+    `${owner}: \`${prop}\` registers ${target} a second time. Each registration target may appear once; remove the duplicate. ${DOCS}`,
+  );
+}
+
+export function unknownEnvironment(environment: string, known: readonly string[], source: string): ConstructPropError {
+  return new ConstructPropError(
+    'UNKNOWN_ENVIRONMENT',
+    `RotationPolicies: no policy for environment ${show(environment)} in ${source}. Known environments: ` +
+      `${known.map((name) => show(name)).join(', ')}. Add it to the policies, or use one of the known names. ${DOCS}`,
+  );
+}
+
+export function invalidPolicies(source: string, problems: readonly string[]): ConstructPropError {
+  return new ConstructPropError(
+    'INVALID_ROTATION_POLICIES',
+    `RotationPolicies: ${source} is not a valid policy map:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
+      'Expected an object mapping each environment to { "every": "90d", "drainTimeout"?: "15m", "requireDrain"?: true, ' +
+      `"keepers"?: { "name": "value" } }. ${DOCS}`,
+  );
+}
+
+export function policiesFileUnreadable(file: string, reason: string): ConstructPropError {
+  return new ConstructPropError(
+    'ROTATION_POLICIES_FILE_UNREADABLE',
+    `RotationPolicies: cannot read ${show(file)}: ${reason}. Pass the path of a .json, .yaml or .yml file ` +
+      `(relative paths are resolved from the current directory; prefer path.join(__dirname, ...)). ${DOCS}`,
+  );
+}
+
+export function providerMissing(owner: string): ConstructPropError {
+  return new ConstructPropError(
+    'PROVIDER_MISSING',
+    `${owner}: the stack has no ProtectorProvider, so Terraform would not know where to find the protector provider ` +
+      `or how to authenticate. Add \`new ProtectorProvider(stack, "protector", { ... })\` to the stack. ${DOCS}`,
+  );
+}
+
+export function providerBundleMissing(bundle: string): ConstructPropError {
+  return new ConstructPropError(
+    'PROVIDER_BUNDLE_MISSING',
+    `ProtectorProvider: the provider executable ${show(bundle)} does not exist, so it cannot be placed in the stack's ` +
+      `local provider mirror. Build it with \`npm run build:provider\`, point \`bundlePath\` (or PROTECTOR_PROVIDER_BUNDLE) ` +
+      `at it, or set \`installInStackOutput: false\` and install the provider yourself (\`protector provider install\`). ${DOCS}`,
+  );
+}

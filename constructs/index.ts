@@ -1,0 +1,21 @@
+/**
+ * cdktf-protector's construct library: App & API Protector Hybrid connection configurations with
+ * rotating tokens, registered where the Protector instances read them. See docs/constructs.md.
+ */
+export { DeploymentType, Protocol } from './deployment-type';
+export { RotationPolicy, type RotationPolicyOptions } from './rotation-policy';
+export { RotationPolicies, type RotationPolicySpec } from './rotation-policies';
+export { type IRegistrationTarget, type RegistrationContext } from './registration-target';
+export {
+  KubernetesSecretTarget,
+  type KubernetesSecretTargetProps,
+  type WorkloadKind,
+  type WorkloadReference,
+} from './kubernetes-secret-target';
+export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
+export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle, terraformPlatform } from './protector-provider';
+export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
+export { RotationCompliance, type RotationComplianceProps } from './rotation-compliance';
+export { ConstructPropError } from './errors';
+/** The generated L1 bindings of the protector provider (escape hatch). */
+export * as protector from './.gen/providers/protector';

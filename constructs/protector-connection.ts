@@ -1,0 +1,219 @@
+import { Construct } from 'constructs';
+import { Annotations, TerraformStack } from 'cdktf';
+import { ConnectionConfiguration, type ConnectionConfigurationConfig } from './.gen/providers/protector/connection-configuration';
+import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
+import { Token } from './.gen/providers/protector/token';
+import { DeploymentType, Protocol } from './deployment-type';
+import { duplicateRegistration, invalidProp, providerMissing, targetDeploymentTypeMismatch, targetNotAllowed } from './errors';
+import type { ProtectorProvider } from './protector-provider';
+import type { IRegistrationTarget } from './registration-target';
+import { RotationPolicy } from './rotation-policy';
+
+/** Where a reverse-proxy Protector forwards traffic to. */
+export interface ConnectionTarget {
+  /** Host name or IPv4 address of the origin, e.g. `origin.example.com`. */
+  readonly host: string;
+  /** Ports of the origin: 1 to 16 of them, each from 1 to 65535. */
+  readonly ports: readonly number[];
+  /**
+   * Protocol spoken to the origin.
+   * @default Protocol.HTTPS
+   */
+  readonly protocol?: Protocol;
+}
+
+/** Props of {@link ProtectorConnection}. */
+export interface ProtectorConnectionProps {
+  /** Name of the connection configuration, 1 to 128 characters. Changing it updates it in place. */
+  readonly name: string;
+  /** Where the Protector instances run. Changing it replaces the configuration and all its tokens. */
+  readonly deploymentType: DeploymentType;
+  /** The contract id. Changing it replaces the configuration. */
+  readonly contractId: string;
+  /** The group id. Changing it replaces the configuration. */
+  readonly groupId: string;
+  /**
+   * Free-text description, up to 1024 characters.
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * The origin of a reverse-proxy deployment. Only for `DeploymentType.REVERSE_PROXY`.
+   * @default - no target
+   */
+  readonly target?: ConnectionTarget;
+  /** When the token is rotated and how the old one is retired. */
+  readonly rotation: RotationPolicy;
+  /**
+   * Where the Protector instances read the token from. Each must match `deploymentType`.
+   * They are all updated to a new token before the old one is revoked.
+   */
+  readonly registrations: readonly IRegistrationTarget[];
+  /**
+   * The protector provider to use.
+   * @default - the stack's default protector provider
+   */
+  readonly provider?: ProtectorProvider;
+}
+
+const HOST = /^[A-Za-z0-9.-]{1,253}$/;
+
+/**
+ * A connection configuration with a rotating token registered wherever its Protector instances
+ * read it.
+ *
+ * The token uses `create_before_destroy`, and every registration references the token, so a
+ * rotation runs: create the new token, update every registration (Secret, pod templates, token
+ * files), then revoke the old token once instances have drained off it.
+ */
+export class ProtectorConnection extends Construct {
+  /** The connection configuration (child `Resource`). */
+  public readonly configuration: ConnectionConfiguration;
+  /** The current token (child `Token`). */
+  public readonly token: Token;
+  /** The connection configuration id. */
+  public readonly connectionConfigurationId: string;
+  /** The current token's id. */
+  public readonly tokenId: string;
+  /** The current token's fingerprint: safe to show in outputs and logs. */
+  public readonly tokenFingerprint: string;
+  /** When the current token is due for rotation (RFC 3339). */
+  public readonly tokenRotateAfter: string;
+  /**
+   * The current token's value. Sensitive: a reference resolved only at apply time; put it only
+   * into sensitive attributes or sensitive outputs.
+   */
+  public readonly tokenValue: string;
+  /** The deployment type. */
+  public readonly deploymentType: DeploymentType;
+  /** The rotation policy. */
+  public readonly rotation: RotationPolicy;
+
+  constructor(scope: Construct, id: string, props: ProtectorConnectionProps) {
+    super(scope, id);
+    const owner = `ProtectorConnection '${this.node.path}'`;
+    validateProps(owner, props);
+    const { deploymentType, rotation, registrations } = props;
+    const provider = props.provider?.resource;
+
+    // `target` is optional in the provider; cdktf's generator types a single nested block whose
+    // attributes are required as a required block, hence the cast.
+    this.configuration = new ConnectionConfiguration(this, 'Resource', {
+      provider,
+      name: props.name,
+      description: props.description,
+      deploymentType: deploymentType.value,
+      contractId: props.contractId,
+      groupId: props.groupId,
+      target: props.target && {
+        host: props.target.host,
+        ports: [...props.target.ports],
+        protocol: (props.target.protocol ?? Protocol.HTTPS).value,
+      },
+    } as ConnectionConfigurationConfig);
+
+    this.token = new Token(this, 'Token', {
+      provider,
+      connectionConfigurationId: this.configuration.id,
+      rotationPeriod: rotation.period,
+      drainTimeout: rotation.drainTimeout,
+      requireDrain: rotation.requireDrain,
+      keepers: rotation.keepers && { ...rotation.keepers },
+      // The new token must exist before the old one is revoked: the provider refuses to revoke the
+      // only active token, and registrations need the new value before instances lose the old one.
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    this.deploymentType = deploymentType;
+    this.rotation = rotation;
+    this.connectionConfigurationId = this.configuration.id;
+    this.tokenId = this.token.id;
+    this.tokenFingerprint = this.token.fingerprint;
+    this.tokenRotateAfter = this.token.rotateAfter;
+    this.tokenValue = this.token.value;
+
+    // Each registration references the token, so Terraform updates it before destroying (revoking)
+    // a replaced token: deposed objects are destroyed only after their dependents changed.
+    for (const target of registrations) {
+      target.bind(new Construct(this, target.id), {
+        connectionConfigurationId: this.connectionConfigurationId,
+        tokenId: this.tokenId,
+        tokenValue: this.tokenValue,
+        tokenFingerprint: this.tokenFingerprint,
+        tokenCreatedAt: this.token.createdAt,
+        token: this.token,
+        protectorProvider: provider,
+      });
+    }
+
+    if (rotation.exceedsRecommendation) {
+      Annotations.of(this).addWarning(
+        `${owner}: the rotation period ${JSON.stringify(rotation.period)} is longer than ` +
+          `${RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS} days; rotating at least twice a year is recommended ` +
+          '(RotationPolicy.recommended()).',
+      );
+    }
+    if (registrations.length === 0) {
+      Annotations.of(this).addWarning(
+        `${owner}: \`registrations\` is empty, so nothing delivers new tokens to Protector instances and every ` +
+          'rotation waits for a drain that cannot happen. Add a KubernetesSecretTarget or TokenFileTarget.',
+      );
+    }
+    // Without a provider block Terraform would look for hashicorp/protector in the public registry.
+    this.node.addValidation({
+      validate: () =>
+        provider || TerraformStack.of(this).node.findAll().some((node) => node instanceof ProtectorProviderResource)
+          ? []
+          : [providerMissing(owner).message],
+    });
+  }
+}
+
+function validateProps(owner: string, props: ProtectorConnectionProps): void {
+  if (!props || typeof props !== 'object') throw invalidProp(owner, 'props', props, 'must be an object');
+  const text = (prop: 'name' | 'contractId' | 'groupId' | 'description', max: number): void => {
+    const value = props[prop];
+    if (prop === 'description' && value === undefined) return;
+    if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
+      throw invalidProp(owner, prop, value, `must be a non-empty string of at most ${max} characters`);
+    }
+  };
+  text('name', 128);
+  text('contractId', 64);
+  text('groupId', 64);
+  text('description', 1024);
+  if (!DeploymentType.all().includes(props.deploymentType)) {
+    throw invalidProp(owner, 'deploymentType', props.deploymentType, 'must be DeploymentType.KUBERNETES or DeploymentType.REVERSE_PROXY');
+  }
+  if (!(props.rotation instanceof RotationPolicy)) {
+    throw invalidProp(owner, 'rotation', props.rotation, 'must be a RotationPolicy, e.g. RotationPolicy.every("90d") or RotationPolicies.fromFile(...).for("production")');
+  }
+  if (props.target !== undefined) {
+    if (props.deploymentType !== DeploymentType.REVERSE_PROXY) throw targetNotAllowed(owner, props.deploymentType.name);
+    const { host, ports, protocol } = props.target;
+    if (typeof host !== 'string' || !HOST.test(host)) {
+      throw invalidProp(owner, 'target.host', host, 'must be a host name or IPv4 address such as "origin.example.com"');
+    }
+    if (!Array.isArray(ports) || ports.length < 1 || ports.length > 16 || !ports.every((port) => Number.isInteger(port) && port >= 1 && port <= 65535)) {
+      throw invalidProp(owner, 'target.ports', ports, 'must list 1 to 16 ports, each a whole number from 1 to 65535');
+    }
+    if (protocol !== undefined && protocol !== Protocol.HTTP && protocol !== Protocol.HTTPS) {
+      throw invalidProp(owner, 'target.protocol', protocol, 'must be Protocol.HTTP or Protocol.HTTPS');
+    }
+  }
+  if (!Array.isArray(props.registrations)) {
+    throw invalidProp(owner, 'registrations', props.registrations, 'must be a list of registration targets (KubernetesSecretTarget, TokenFileTarget)');
+  }
+  const ids = new Set<string>();
+  props.registrations.forEach((target, index) => {
+    const prop = `registrations[${index}]`;
+    if (!target || typeof target.bind !== 'function' || !target.deploymentType) {
+      throw invalidProp(owner, prop, target, 'must be a registration target such as new KubernetesSecretTarget({...}) or new TokenFileTarget({...})');
+    }
+    if (target.deploymentType !== props.deploymentType) {
+      throw targetDeploymentTypeMismatch(owner, prop, target.description, target.deploymentType.name, props.deploymentType.name);
+    }
+    if (ids.has(target.id)) throw duplicateRegistration(owner, prop, target.description);
+    ids.add(target.id);
+  });
+}

@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Construct } from 'constructs';
+import { TerraformStack, type ISynthesisSession } from 'cdktf';
+// Not re-exported from the package root; the same hook TerraformAsset uses to write files at synth.
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
+import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
+import { invalidProp, providerBundleMissing } from './errors';
+import { packageRoot, packageVersion } from './package-info';
+
+/** The provider's address in the implied local mirror layout. */
+export const PROVIDER_HOSTNAME = 'registry.terraform.io';
+export const PROVIDER_NAMESPACE = 'protector-iac';
+export const PROVIDER_TYPE = 'protector';
+
+/** Props of {@link ProtectorProvider}. Every credential setting falls back to the `AKAMAI_*` environment variables. */
+export interface ProtectorProviderProps {
+  /**
+   * Path of the `.edgerc` file with the EdgeGrid credentials (`~` is your home directory).
+   * @default - `~/.edgerc` when it has the section, else the `AKAMAI_*` environment variables
+   */
+  readonly edgerc?: string;
+  /**
+   * Section of the `.edgerc` file.
+   * @default "default"
+   */
+  readonly section?: string;
+  /**
+   * Base URL of the Protector API (for example a local emulator `http://127.0.0.1:8080`), overriding the credentials' host.
+   * @default - the `host` of the credentials
+   */
+  readonly endpoint?: string;
+  /**
+   * How long one API request may take, as a duration from `"1s"` to `"10m"`.
+   * @default "30s"
+   */
+  readonly requestTimeout?: string;
+  /**
+   * How many times a failed, retryable request is retried (0 to 10).
+   * @default 5
+   */
+  readonly maxRetries?: number;
+  /**
+   * Provider alias, for several protector providers in one stack.
+   * @default - the default provider
+   */
+  readonly alias?: string;
+  /**
+   * Place the provider executable in the synthesized stack's implied local mirror
+   * (`terraform.d/plugins/...`), so `terraform init` and `cdktf deploy` find it offline with no
+   * install step.
+   * @default true
+   */
+  readonly installInStackOutput?: boolean;
+  /**
+   * The provider executable to place in the stack output.
+   * @default - `$PROTECTOR_PROVIDER_BUNDLE`, else this package's `dist/provider/terraform-provider-protector`
+   */
+  readonly bundlePath?: string;
+}
+
+/** Terraform's platform name for this machine, e.g. `linux_amd64`. */
+export function terraformPlatform(): string {
+  const arch = ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${process.platform === 'win32' ? 'windows' : process.platform}_${arch}`;
+}
+
+/** The default location of the bundled provider executable (`npm run build:provider` writes it). */
+export function defaultProviderBundle(): string {
+  return process.env.PROTECTOR_PROVIDER_BUNDLE || path.join(packageRoot(), 'dist', 'provider', 'terraform-provider-protector');
+}
+
+/**
+ * The `protector` provider of a stack: its configuration, and the provider executable itself,
+ * installed into the synthesized stack's implied local mirror so that `cdktf deploy` (with
+ * `--skip-provider-lock`) and `terraform init` work offline with no manual install step.
+ */
+export class ProtectorProvider extends Construct {
+  /** The provider binding (child `Resource`); pass it as `provider` to resources. */
+  public readonly resource: ProtectorProviderResource;
+  /** The provider version the stack requires: this package's version. */
+  public readonly version: string;
+
+  constructor(scope: Construct, id: string, props: ProtectorProviderProps = {}) {
+    super(scope, id);
+    const owner = `ProtectorProvider '${this.node.path}'`;
+    validate(owner, props);
+    this.version = packageVersion();
+    this.resource = new ProtectorProviderResource(this, 'Resource', {
+      edgerc: props.edgerc,
+      section: props.section,
+      endpoint: props.endpoint,
+      requestTimeout: props.requestTimeout,
+      maxRetries: props.maxRetries,
+      alias: props.alias,
+    });
+    if (props.installInStackOutput ?? true) {
+      const bundle = path.resolve(props.bundlePath ?? defaultProviderBundle());
+      const stack = TerraformStack.of(this);
+      addCustomSynthesis(this, {
+        onSynthesize: (session: ISynthesisSession) => this.installIntoStackOutput(session, stack, bundle),
+      });
+    }
+  }
+
+  /** Copies the executable to `<stack dir>/terraform.d/plugins/HOST/NS/TYPE/VERSION/OS_ARCH/`. */
+  private installIntoStackOutput(session: ISynthesisSession, stack: TerraformStack, bundle: string): void {
+    if (!fs.existsSync(bundle)) throw providerBundleMissing(bundle);
+    const stackManifest = session.manifest.forStack(stack);
+    const stackDir = path.join(session.manifest.outdir, stackManifest.synthesizedStackPath, '..');
+    const installDir = path.join(
+      stackDir,
+      'terraform.d',
+      'plugins',
+      PROVIDER_HOSTNAME,
+      PROVIDER_NAMESPACE,
+      PROVIDER_TYPE,
+      this.version,
+      terraformPlatform(),
+    );
+    fs.mkdirSync(installDir, { recursive: true });
+    const target = path.join(installDir, `terraform-provider-${PROVIDER_TYPE}_v${this.version}`);
+    fs.copyFileSync(bundle, target);
+    fs.chmodSync(target, 0o755);
+  }
+}
+
+function validate(owner: string, props: ProtectorProviderProps): void {
+  if (props.edgerc !== undefined && (typeof props.edgerc !== 'string' || props.edgerc.trim() === '')) {
+    throw invalidProp(owner, 'edgerc', props.edgerc, 'must be a file path');
+  }
+  if (props.section !== undefined && (typeof props.section !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(props.section))) {
+    throw invalidProp(owner, 'section', props.section, 'must be a section name of letters, digits, "_", "." or "-"');
+  }
+  if (props.endpoint !== undefined && !isHttpUrl(props.endpoint)) {
+    throw invalidProp(owner, 'endpoint', props.endpoint, 'must be a URL such as "https://akab-xxxx.luna.akamaiapis.net" or "http://127.0.0.1:8080"');
+  }
+  if (props.requestTimeout !== undefined) {
+    const ms = typeof props.requestTimeout === 'string' ? parseDuration(props.requestTimeout) : undefined;
+    if (ms === undefined || ms < 1000 || ms > 600_000) {
+      throw invalidProp(owner, 'requestTimeout', props.requestTimeout, `must be from "1s" to "10m", ${DURATION_HINT}`);
+    }
+  }
+  if (props.maxRetries !== undefined && !(Number.isInteger(props.maxRetries) && props.maxRetries >= 0 && props.maxRetries <= 10)) {
+    throw invalidProp(owner, 'maxRetries', props.maxRetries, 'must be a whole number from 0 to 10');
+  }
+  if (props.alias !== undefined && (typeof props.alias !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(props.alias))) {
+    throw invalidProp(owner, 'alias', props.alias, 'must be a Terraform identifier such as "staging"');
+  }
+  if (props.bundlePath !== undefined && (typeof props.bundlePath !== 'string' || props.bundlePath === '')) {
+    throw invalidProp(owner, 'bundlePath', props.bundlePath, 'must be the path of the provider executable');
+  }
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '');
+  } catch {
+    return false;
+  }
+}

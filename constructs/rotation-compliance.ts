@@ -1,0 +1,57 @@
+import type { IConstruct } from 'constructs';
+import { Annotations, type IAspect, Token as CdktfToken } from 'cdktf';
+import { Token } from './.gen/providers/protector/token';
+import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
+import { invalidProp } from './errors';
+
+/** Props of {@link RotationCompliance}. */
+export interface RotationComplianceProps {
+  /**
+   * The organisation's longest allowed rotation period, as a duration such as `"182d"`.
+   * @default "182d" (twice a year)
+   */
+  readonly maxRotationPeriod?: string;
+}
+
+/**
+ * An Aspect that checks every `protector_token` in its scope (usually the whole app) against the
+ * organisation's rotation rule, and reports each violation as an error annotation, which fails
+ * the synth: `Aspects.of(app).add(new RotationCompliance({ maxRotationPeriod: "182d" }))`.
+ */
+export class RotationCompliance implements IAspect {
+  /** The rule as written. */
+  public readonly maxRotationPeriod: string;
+  private readonly maxMs: number;
+
+  constructor(props: RotationComplianceProps = {}) {
+    const maxRotationPeriod = props.maxRotationPeriod ?? '182d';
+    const maxMs = typeof maxRotationPeriod === 'string' ? parseDuration(maxRotationPeriod) : undefined;
+    if (maxMs === undefined || maxMs <= 0) {
+      throw invalidProp('RotationCompliance', 'maxRotationPeriod', maxRotationPeriod, `must be a positive duration: ${DURATION_HINT}`);
+    }
+    this.maxRotationPeriod = maxRotationPeriod;
+    this.maxMs = maxMs;
+  }
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof Token)) return;
+    const period = node.rotationPeriodInput;
+    const rule = `the organisation's rule is at most ${JSON.stringify(this.maxRotationPeriod)}`;
+    if (period === undefined) {
+      Annotations.of(node).addError(`Token '${node.node.path}' has no rotation period, so it is never rotated; ${rule}. Set a rotation policy.`);
+      return;
+    }
+    if (CdktfToken.isUnresolved(period)) {
+      Annotations.of(node).addWarning(`Token '${node.node.path}': the rotation period is only known at apply time, so it cannot be checked against ${rule}.`);
+      return;
+    }
+    const ms = parseDuration(period);
+    if (ms === undefined) {
+      Annotations.of(node).addError(`Token '${node.node.path}' has rotation period ${JSON.stringify(period)}, which is not a duration; ${rule}.`);
+    } else if (ms > this.maxMs) {
+      Annotations.of(node).addError(
+        `Token '${node.node.path}' rotates every ${JSON.stringify(period)}, longer than allowed: ${rule}. Shorten its rotation policy.`,
+      );
+    }
+  }
+}

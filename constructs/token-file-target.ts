@@ -1,0 +1,59 @@
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+import { TokenFile } from './.gen/providers/protector/token-file';
+import { DeploymentType } from './deployment-type';
+import { invalidProp } from './errors';
+import { idFragment, type IRegistrationTarget, type RegistrationContext } from './registration-target';
+
+/** Props of {@link TokenFileTarget}. */
+export interface TokenFileTargetProps {
+  /** Absolute path of the file the reverse-proxy Protector reads its token from. */
+  readonly path: string;
+  /**
+   * The file's permission bits, in octal.
+   * @default "0600"
+   */
+  readonly filePermission?: string;
+}
+
+/**
+ * Registers the token in a file (`protector_token_file`): the provider writes it atomically on the
+ * machine that runs Terraform and keeps only a hash in state. Reverse-proxy deployment type only.
+ */
+export class TokenFileTarget implements IRegistrationTarget {
+  public readonly deploymentType = DeploymentType.REVERSE_PROXY;
+  public readonly id: string;
+  public readonly description: string;
+  /** The file's path. */
+  public readonly path: string;
+  /** The file's permission bits (four octal digits). */
+  public readonly filePermission: string;
+
+  constructor(props: TokenFileTargetProps) {
+    const owner = 'TokenFileTarget';
+    const { path: file, filePermission = '0600' } = props ?? ({} as TokenFileTargetProps);
+    if (typeof file !== 'string' || !path.isAbsolute(file) || file.endsWith('/')) {
+      throw invalidProp(owner, 'path', file, 'must be an absolute file path such as "/etc/protector/token"');
+    }
+    if (typeof filePermission !== 'string' || !/^0?[0-7]{3}$/.test(filePermission)) {
+      throw invalidProp(owner, 'filePermission', filePermission, 'must be octal permission bits such as "0600" or "0640"');
+    }
+    if ((parseInt(filePermission, 8) & 0o400) === 0) {
+      throw invalidProp(owner, 'filePermission', filePermission, 'must let the owner read the file (such as "0600"), or Protector cannot read its token');
+    }
+    this.path = path.normalize(file);
+    this.filePermission = filePermission.padStart(4, '0');
+    this.id = `TokenFile-${idFragment(this.path)}`;
+    this.description = `token file ${this.path}`;
+  }
+
+  public bind(scope: Construct, context: RegistrationContext): void {
+    new TokenFile(scope, 'TokenFile', {
+      provider: context.protectorProvider,
+      connectionConfigurationId: context.connectionConfigurationId,
+      tokenId: context.tokenId,
+      path: this.path,
+      filePermission: this.filePermission,
+    });
+  }
+}

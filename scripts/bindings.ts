@@ -1,0 +1,204 @@
+/**
+ * `npm run bindings`: regenerates the CDKTF L1 bindings of our provider (`constructs/.gen/`) from
+ * the provider's own schema, offline.
+ *
+ *   npm run bindings                       build the provider bundle, ask it for its schema through
+ *                                          `terraform providers schema -json`, generate
+ *   npm run bindings -- --schema FILE      generate from a saved `terraform providers schema -json`
+ *   npm run bindings -- --check            exit 1 when the committed bindings differ from the schema
+ *
+ * The bindings are committed, so `npm ci && npm test` needs no generation step; a unit test
+ * (test/unit/constructs/bindings.test.ts) fails when they drift from the provider's schema.
+ *
+ * cdktf's generator reads a schema cache (`DIR/<urlencoded fqn>@<version>.json`) before it would
+ * run `terraform init` against the registry; feeding it that cache keeps generation offline. The
+ * generator is called as a library: `cdktf get` 0.21 ignores `--experimental-provider-schema-cache-path`
+ * for `get` and goes to the registry.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { version as packageVersion } from '../package.json';
+
+export const PROVIDER_SOURCE = 'protector-iac/protector';
+export const PROVIDER_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
+export const PROVIDER_VERSION = packageVersion;
+export const REPO_ROOT = path.resolve(__dirname, '..');
+export const BINDINGS_DIR = path.join(REPO_ROOT, 'constructs', '.gen');
+export const PROVIDER_BUNDLE = path.join(REPO_ROOT, 'dist', 'provider', 'terraform-provider-protector');
+
+/** The JSON `terraform providers schema -json` prints, plus the `provider_versions` cdktf reads. */
+export interface ProviderSchemaDocument {
+  format_version: string;
+  provider_schemas: Record<string, unknown>;
+  provider_versions?: Record<string, string>;
+}
+
+function withTempDir<T>(prefix: string, work: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    return work(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withTempDirAsync<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    return await work(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `linux_amd64`, `darwin_arm64`, ...: Terraform's name for this machine's platform. */
+export function terraformPlatform(): string {
+  const arch = ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${process.platform === 'win32' ? 'windows' : process.platform}_${arch}`;
+}
+
+/**
+ * Asks the provider executable for its schema the way Terraform users would see it: install it in
+ * a throw-away filesystem mirror, `terraform init` from that mirror only, then
+ * `terraform providers schema -json`.
+ */
+export function readSchemaFromProvider(bundle: string = PROVIDER_BUNDLE): ProviderSchemaDocument {
+  if (!fs.existsSync(bundle)) {
+    throw new Error(`The provider bundle ${bundle} does not exist. Build it first with \`npm run build:provider\`.`);
+  }
+  return withTempDir('protector-bindings-', (dir) => {
+    const mirror = path.join(dir, 'mirror');
+    const installed = path.join(mirror, PROVIDER_ADDRESS, PROVIDER_VERSION, terraformPlatform());
+    fs.mkdirSync(installed, { recursive: true });
+    fs.copyFileSync(bundle, path.join(installed, `terraform-provider-protector_v${PROVIDER_VERSION}`));
+    fs.chmodSync(path.join(installed, `terraform-provider-protector_v${PROVIDER_VERSION}`), 0o755);
+
+    const cliConfig = path.join(dir, 'terraform.rc');
+    fs.writeFileSync(
+      cliConfig,
+      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = [${JSON.stringify(PROVIDER_ADDRESS)}]\n  }\n}\n`,
+    );
+    const work = path.join(dir, 'work');
+    fs.mkdirSync(work);
+    fs.writeFileSync(
+      path.join(work, 'main.tf.json'),
+      JSON.stringify({ terraform: { required_providers: { protector: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } } }),
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    delete env.TF_LOG;
+    execFileSync('terraform', ['init', '-input=false', '-no-color'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const schema = JSON.parse(
+      execFileSync('terraform', ['providers', 'schema', '-json'], { cwd: work, env, maxBuffer: 64 * 1024 * 1024 }).toString('utf8'),
+    ) as ProviderSchemaDocument;
+    return { ...schema, provider_versions: { [PROVIDER_ADDRESS]: PROVIDER_VERSION } };
+  });
+}
+
+/** Writes cdktf's TypeScript bindings for `schema` into `outDir` (replacing what was there). */
+export async function generateBindings(schema: ProviderSchemaDocument, outDir: string): Promise<void> {
+  if (!schema.provider_schemas?.[PROVIDER_ADDRESS]) {
+    throw new Error(`The schema has no provider ${PROVIDER_ADDRESS}; found: ${Object.keys(schema.provider_schemas ?? {}).join(', ') || 'none'}.`);
+  }
+  const complete: ProviderSchemaDocument = { ...schema, provider_versions: { [PROVIDER_ADDRESS]: PROVIDER_VERSION } };
+  await withTempDirAsync('protector-schema-cache-', async (cacheDir) => {
+    // @cdktf/commons runs `terraform version` when it is loaded: give that run an existing (empty)
+    // CLI config, or Terraform prints a warning that the generator logs as an error.
+    const emptyCliConfig = path.join(cacheDir, 'empty.rc');
+    fs.writeFileSync(emptyCliConfig, '');
+    const previous = process.env.TF_CLI_CONFIG_FILE;
+    process.env.TF_CLI_CONFIG_FILE = emptyCliConfig;
+    try {
+      const { Language, TerraformProviderConstraint } = await import('@cdktf/commons');
+      const { ConstructsMaker } = await import('@cdktf/provider-generator');
+      const constraint = new TerraformProviderConstraint(`${PROVIDER_SOURCE}@${PROVIDER_VERSION}`);
+      // The file name cdktf's schema cache looks up: encodeURIComponent(fqn)@encodeURIComponent(version).
+      const cacheFile = `${encodeURIComponent(constraint.fqn)}@${encodeURIComponent(PROVIDER_VERSION)}.json`;
+      fs.writeFileSync(path.join(cacheDir, cacheFile), JSON.stringify(complete));
+      fs.rmSync(outDir, { recursive: true, force: true });
+      const maker = new ConstructsMaker({ codeMakerOutput: outDir, targetLanguage: Language.TYPESCRIPT, jsiiParallelism: 1 }, cacheDir);
+      await maker.generate([constraint], [constraint]);
+      markGeneratedSources(outDir);
+    } finally {
+      if (previous === undefined) delete process.env.TF_CLI_CONFIG_FILE;
+      else process.env.TF_CLI_CONFIG_FILE = previous;
+    }
+  });
+}
+
+const GENERATED_HEADER =
+  '// @ts-nocheck -- generated by cdktf (npm run bindings); the generator does not emit the `override`\n' +
+  '// modifiers this repository\'s tsconfig (noImplicitOverride) asks for. Types still flow to callers.\n';
+
+/** Prefixes every generated TypeScript file with {@link GENERATED_HEADER}. */
+function markGeneratedSources(dir: string): void {
+  for (const [file, content] of readTree(dir)) {
+    if (file.endsWith('.ts')) fs.writeFileSync(path.join(dir, file), GENERATED_HEADER + content);
+  }
+}
+
+/** Every file below `dir` as relative path -> content. */
+export function readTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), fs.readFileSync(full, 'utf8'));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return files;
+}
+
+/** Relative paths that differ between the committed bindings and bindings generated from `schema`. */
+export async function diffBindings(schema: ProviderSchemaDocument, committedDir: string = BINDINGS_DIR): Promise<string[]> {
+  return withTempDirAsync('protector-bindings-check-', async (dir) => {
+    const fresh = path.join(dir, 'gen');
+    await generateBindings(schema, fresh);
+    const expected = readTree(fresh);
+    const actual = readTree(committedDir);
+    const names = new Set([...expected.keys(), ...actual.keys()]);
+    return [...names].filter((name) => expected.get(name) !== actual.get(name)).sort();
+  });
+}
+
+function parseArgs(argv: string[]): { schemaFile?: string; check: boolean } {
+  const result: { schemaFile?: string; check: boolean } = { check: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--schema') result.schemaFile = argv[++i];
+    else if (argv[i] === '--check') result.check = true;
+    else throw new Error(`Unknown argument ${JSON.stringify(argv[i])}. Usage: bindings [--schema FILE] [--check]`);
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  let schema: ProviderSchemaDocument;
+  if (args.schemaFile) {
+    schema = JSON.parse(fs.readFileSync(args.schemaFile, 'utf8')) as ProviderSchemaDocument;
+  } else {
+    execFileSync('npm', ['run', '--silent', 'build:provider'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    schema = readSchemaFromProvider();
+  }
+  if (args.check) {
+    const differing = await diffBindings(schema);
+    if (differing.length > 0) {
+      console.error(`The bindings in ${path.relative(REPO_ROOT, BINDINGS_DIR)} differ from the provider schema: ${differing.join(', ')}. Run \`npm run bindings\`.`);
+      process.exit(1);
+    }
+    console.log('The bindings match the provider schema.');
+    return;
+  }
+  await generateBindings(schema, BINDINGS_DIR);
+  console.log(`Generated the ${PROVIDER_SOURCE}@${PROVIDER_VERSION} bindings in ${path.relative(REPO_ROOT, BINDINGS_DIR)}.`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

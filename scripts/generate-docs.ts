@@ -131,7 +131,8 @@ function renderSchema(schema: ObjectSchema, anchorPrefix = ''): string[] {
   for (const group of ['Required', 'Optional', 'Read-Only'] as const) {
     const members = entries.filter((e) => e.group === group).sort((a, b) => a.name.localeCompare(b.name));
     if (members.length === 0) continue;
-    lines.push(`### ${group}`, '', ...members.map((m) => m.line), '');
+    // Top-level groups are headings; nested ones are labels, as on the Terraform Registry.
+    lines.push(anchorPrefix === '' ? `### ${group}` : `${group}:`, '', ...members.map((m) => m.line), '');
   }
   for (const [name, block] of Object.entries(schema.blocks ?? {})) {
     const anchor = `${anchorPrefix}${name}`;

@@ -1,11 +1,6 @@
 /**
  * The `provider "protector" { ... }` block: its schema and how it becomes {@link ProviderDeps}.
- *
- * Contract with the protocol host (src/provider/framework): it serves {@link providerSchema} in
- * GetProviderSchema, runs the attribute validators in ValidateProviderConfig, and calls
- * {@link configureProvider} in ConfigureProvider with the decoded config (every attribute present,
- * null when unset, possibly Unknown) and that RPC's diagnostics. `undefined` back means the
- * diagnostics hold the reason and resources must not be served.
+ * The protocol host serves {@link providerConfig}; tests call {@link configureProvider} directly.
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -14,8 +9,9 @@ import { ProtectorClient } from '../api/client';
 import { expandHome, loadCredentials } from '../api/credentials';
 import { UsageError } from '../errors';
 import { version as packageVersion } from '../../package.json';
-import type { AttributePath, Diagnostics, ObjectSchema, ProviderDeps, Value } from './framework/types';
-import { Unknown } from './framework/types';
+import type { ApiLogEvent } from '../api/client';
+import type { AttributePath, Diagnostics, Logger, ObjectSchema, ProviderDeps, Value } from './framework/types';
+import { defineProviderConfig, Unknown } from './framework/types';
 import { DURATION_HINT, durationProblem, parseDuration } from './resources/duration';
 
 export const DEFAULT_REQUEST_TIMEOUT = '30s';
@@ -94,8 +90,14 @@ export interface ConfigureOptions {
   /** Where `AKAMAI_*` variables and `HOME` come from; the process environment by default. */
   env?: NodeJS.ProcessEnv;
   /** Receives the client's request log events (never token values). */
-  apiLogger?: ConstructorParameters<typeof ProtectorClient>[0]['logger'];
+  apiLogger?: (event: ApiLogEvent) => void;
 }
+
+export const providerConfig = defineProviderConfig({
+  description: providerDescription,
+  schema: providerSchema,
+  configure: (config, ctx) => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
+});
 
 /** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */
 export function configureProvider(
@@ -155,6 +157,17 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
 // ---------------------------------------------------------------------------------------------
+
+/** Each API attempt as a debug line (TF_LOG=debug); the client's events never hold bodies or headers. */
+function apiLogTo(log: Logger): (event: ApiLogEvent) => void {
+  return (event) => {
+    const fields: Record<string, string | number | boolean> = { method: event.method, path: event.path, attempt: event.attempt, duration_ms: event.durationMs };
+    if (event.status !== undefined) fields.status = event.status;
+    if (event.failure !== undefined) fields.failure = event.failure;
+    if (event.retryInMs !== undefined) fields.retry_in_ms = event.retryInMs;
+    log.debug('protector API request', fields);
+  };
+}
 
 const SettingsInputSchema = z.object({
   edgerc: z.string().nullable(),

@@ -2,9 +2,8 @@
  * `protector_connection_configuration`: an App & API Protector Hybrid connection configuration.
  *
  * The API generates an initial token with every new configuration and returns its value in the
- * create response. That value never enters this resource's state: `protector_token` adopts the
- * initial token later (listing the tokens and reading the value through GET .../value), so the
- * secret lives only in the one resource that is marked sensitive.
+ * create response. That value never enters this resource's state (nor a log): the secret lives only
+ * in `protector_token`, whose first instance takes over from the initial token.
  */
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema } from '../../api/schemas';
@@ -133,9 +132,6 @@ async function modifyPlan(request: PlanRequest<ConnectionConfigurationModel>, ct
   // Inputs may still be unknown at plan time (the model types describe apply-time values).
   const replacedBy = REPLACING_ATTRIBUTES.filter((name) => (planned[name] as Value) !== Unknown && planned[name] !== prior[name]);
   if (replacedBy.length === 0) return;
-  // A replacement makes a new object: its id and creation time are not the prior ones.
-  planned.id = Unknown;
-  planned.created_at = Unknown;
   await warnTokensRevoked(prior, ctx, `it is replaced because ${replacedBy.map((name) => `\`${name}\``).join(', ')} changed`);
 }
 
@@ -221,8 +217,8 @@ export const connectionConfigurationResource = defineResource<ConnectionConfigur
   typeName: CONNECTION_CONFIGURATION_TYPE,
   description:
     'An App & API Protector Hybrid connection configuration: the link between your Protector instances and the control ' +
-    'plane. The API generates a first token with every new configuration; manage it with `protector_token`, which ' +
-    'adopts that initial token. Destroying a configuration revokes all of its tokens.',
+    'plane. The API generates a first token with every new configuration; the first `protector_token` ' +
+    'of the configuration takes over from that initial token. Destroying a configuration revokes all of its tokens.',
   schema,
   validateConfig,
   modifyPlan,

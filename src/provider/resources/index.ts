@@ -1,6 +1,8 @@
 /** The resources and data sources the provider serves, in the order the docs list them. */
 import type { DataSourceDefinition, ResourceDefinition } from '../framework/types';
 import { connectionConfigurationResource } from './connection-configuration';
+import { instancesDataSource } from './instances-data-source';
+import { tokensDataSource } from './tokens-data-source';
 
 export const resources: ResourceDefinition[] = [connectionConfigurationResource];
-export const dataSources: DataSourceDefinition[] = [];
+export const dataSources: DataSourceDefinition[] = [tokensDataSource, instancesDataSource];

@@ -5,12 +5,14 @@
 import { Command } from 'commander';
 import { ProtectorError, exitCodeFor } from '../errors';
 import { register as registerEmulator } from './commands/emulator';
+import { register as registerProvider } from './commands/provider';
 
 const program = new Command('protector')
   .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
   .showHelpAfterError();
 
 registerEmulator(program);
+registerProvider(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // User-facing errors print their message only; a stack trace is for bugs.

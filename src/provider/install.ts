@@ -1,0 +1,82 @@
+/**
+ * Lays the provider bundle out as a Terraform filesystem mirror
+ * (HOST/NAMESPACE/TYPE/VERSION/OS_ARCH/terraform-provider-TYPE_vVERSION), so `terraform init`
+ * finds `protector-iac/protector` with no network, and says which CLI configuration uses it.
+ */
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors';
+
+export const PROVIDER_HOSTNAME = 'registry.terraform.io';
+export const PROVIDER_NAMESPACE = 'protector-iac';
+export const PROVIDER_TYPE = 'protector';
+export const PROVIDER_ADDRESS = `${PROVIDER_HOSTNAME}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+
+/** Terraform's implied local mirror for the current user; used when no `--mirror` is given. */
+export function defaultMirrorDir(): string {
+  return join(homedir(), '.terraform.d', 'plugins');
+}
+
+/** Terraform's `OS_ARCH` for this machine, e.g. `linux_amd64`. The bundle is pure JS, so any works. */
+export function terraformPlatform(platform: string = process.platform, arch: string = process.arch): string {
+  const os = platform === 'win32' ? 'windows' : platform;
+  const archNames: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' };
+  const tfArch = archNames[arch];
+  if (!tfArch) throw new UsageError('UNSUPPORTED_PLATFORM', `Terraform has no provider platform for the CPU architecture "${arch}".`);
+  return `${os}_${tfArch}`;
+}
+
+export interface InstallOptions {
+  /** Mirror root; default {@link defaultMirrorDir}. */
+  mirrorDir?: string;
+  /** Default: package.json's version. Tests bump it so lock files never pin an older build. */
+  version?: string;
+  /** Rebuild the bundle even when it exists. */
+  rebuild?: boolean;
+  /** Use this bundle instead of building dist/provider/terraform-provider-protector. */
+  bundlePath?: string;
+}
+
+export interface InstallResult {
+  mirrorDir: string;
+  installedPath: string;
+  version: string;
+  platform: string;
+  /** The `provider_installation` block of a Terraform CLI configuration that uses this mirror. */
+  cliConfig: string;
+}
+
+export async function installProvider(options: InstallOptions = {}): Promise<InstallResult> {
+  const build = require('../../scripts/build-provider') as typeof import('../../scripts/build-provider');
+  const bundlePath = options.bundlePath ?? build.PROVIDER_BUNDLE;
+  if (!options.bundlePath && (options.rebuild || !existsSync(bundlePath))) await build.buildProvider(bundlePath);
+  if (!existsSync(bundlePath)) throw new UsageError('PROVIDER_BUNDLE_MISSING', `No provider bundle at ${bundlePath}. Run \`npm run build:provider\` first.`);
+
+  const version = options.version ?? build.packageVersion();
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    throw new UsageError('INVALID_PROVIDER_VERSION', `Expected a provider version such as 1.2.3, got "${version}".`);
+  }
+  const mirrorDir = resolve(options.mirrorDir ?? defaultMirrorDir());
+  const platform = terraformPlatform();
+  const installedPath = join(mirrorDir, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, version, platform, `terraform-provider-${PROVIDER_TYPE}_v${version}`);
+  mkdirSync(dirname(installedPath), { recursive: true });
+  copyFileSync(bundlePath, installedPath);
+  chmodSync(installedPath, 0o755);
+  return { mirrorDir, installedPath, version, platform, cliConfig: cliConfigFor(mirrorDir) };
+}
+
+export function cliConfigFor(mirrorDir: string): string {
+  return [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirrorDir)}`,
+    `    include = [${JSON.stringify(PROVIDER_ADDRESS)}]`,
+    '  }',
+    '  direct {',
+    `    exclude = [${JSON.stringify(PROVIDER_ADDRESS)}]`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}

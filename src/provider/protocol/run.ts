@@ -1,0 +1,72 @@
+/**
+ * Runs the provider process once main.ts has checked it was started by Terraform: logger,
+ * gRPC host, and the provider service, whose definitions (zod, the API client) load right after
+ * the handshake line is out so they do not delay it.
+ */
+import { ProviderService } from '../framework/provider-service';
+import type { DataSourceDefinition, ProviderConfigDefinition, ResourceDefinition } from '../framework/types';
+import { startHost, type RpcTable } from './grpc-host';
+import { HclogLogger, logLevelFromEnv } from './hclog-logger';
+
+export interface ProviderDefinitions {
+  providerConfig: ProviderConfigDefinition;
+  resources: readonly ResourceDefinition[];
+  dataSources: readonly DataSourceDefinition[];
+}
+
+export function runProvider(loadDefinitions: () => ProviderDefinitions, env: NodeJS.ProcessEnv = process.env): void {
+  const log = new HclogLogger({ level: logLevelFromEnv(env), module: 'provider.protector' });
+  process.on('uncaughtException', (error) => {
+    log.error('uncaught exception; exiting', { error: error.name });
+    log.debug('stack of the uncaught exception', { stack: error.stack ?? '' });
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log.error('unhandled promise rejection', { error: reason instanceof Error ? reason.name : typeof reason });
+  });
+
+  let table: RpcTable | undefined;
+  const provider = (): RpcTable => {
+    if (!table) table = rpcTable(new ProviderService({ ...loadDefinitions(), log }));
+    return table;
+  };
+
+  startHost({
+    provider,
+    log,
+    env,
+    announce: (line) => {
+      process.stdout.write(line);
+      setImmediate(provider); // warm up while Terraform connects
+    },
+    onExit: (code) => process.exit(code),
+  }).catch((error: unknown) => {
+    log.error('could not start the plugin server', { error: error instanceof Error ? error.message : String(error) });
+    process.stderr.write(`terraform-provider-protector: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+const RPC_METHODS = [
+  'GetProviderSchema',
+  'ValidateProviderConfig',
+  'ValidateResourceConfig',
+  'ValidateDataResourceConfig',
+  'UpgradeResourceState',
+  'ConfigureProvider',
+  'ReadResource',
+  'PlanResourceChange',
+  'ApplyResourceChange',
+  'ImportResourceState',
+  'ReadDataSource',
+  'StopProvider',
+] as const satisfies ReadonlyArray<keyof ProviderService>;
+
+function rpcTable(service: ProviderService): RpcTable {
+  const table: RpcTable = {};
+  for (const name of RPC_METHODS) {
+    const method = service[name] as (request: never) => Promise<object>;
+    table[name] = method.bind(service);
+  }
+  return table;
+}

@@ -129,7 +129,7 @@ export class ProtectorClient {
   // ---- connection configurations --------------------------------------------------------
 
   /** Creates a configuration and its first token. Retried only with the same idempotency key. */
-  createConnectionConfiguration(
+  async createConnectionConfiguration(
     request: CreateConnectionConfigurationRequest,
     options: { idempotencyKey?: string } = {},
   ): Promise<CreateConnectionConfigurationResponse> {
@@ -192,7 +192,7 @@ export class ProtectorClient {
    * every retry, so a retry after a lost answer returns the token already made, never a second.
    * Pass your own key to make repeated *calls* (e.g. after a crash) converge too.
    */
-  generateToken(configId: string, options: { idempotencyKey?: string } = {}): Promise<TokenWithValue> {
+  async generateToken(configId: string, options: { idempotencyKey?: string } = {}): Promise<TokenWithValue> {
     return this.#call({
       method: 'POST',
       path: ApiPaths.tokens(configId),

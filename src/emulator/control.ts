@@ -7,6 +7,7 @@ import {
   type ExpireLicenseResponse,
 } from './control-schemas';
 import type { FaultInjector } from './faults';
+import { Problems } from './problems';
 import { parseBody, type Route } from './routing';
 import type { EmulatorStore } from './store';
 
@@ -22,7 +23,11 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
       pattern: path('/faults'),
       auth: 'none',
       handle: (ctx) => {
-        faults.setPlan(parseBody(ctx, FaultPlanSchema));
+        const plan = parseBody(ctx, FaultPlanSchema);
+        if (plan.pathPattern !== undefined && !isRegExp(plan.pathPattern)) {
+          throw Problems.validation([{ path: 'pathPattern', message: 'expected a valid regular expression' }], 'The fault plan');
+        }
+        faults.setPlan(plan);
         return { status: 200, body: faults.currentPlan() };
       },
     },
@@ -65,4 +70,13 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
       },
     },
   ];
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }

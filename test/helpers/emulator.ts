@@ -49,6 +49,8 @@ export interface RunningEmulator extends EmulatorEndpoint {
   /** SIGKILL, then wait for the exit: nothing gets a chance to flush. */
   kill9(): Promise<void>;
   control: EmulatorControl;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** What the process wrote to stderr so far (its request log). */
   stderr(): string;
 }
@@ -78,7 +80,9 @@ export async function spawnEmulator(opts: { dataDir?: string; section?: string; 
     // Bounded: keep the last 64 KiB for failure messages.
     stderr = (stderr + chunk).slice(-65536);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const cleanup = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
@@ -112,6 +116,7 @@ export async function spawnEmulator(opts: { dataDir?: string; section?: string; 
     stop: () => waitForExit('SIGTERM'),
     kill9: () => waitForExit('SIGKILL'),
     control: controlOf(endpoint),
+    exited,
     stderr: () => stderr,
   };
 }

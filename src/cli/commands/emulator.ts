@@ -42,9 +42,7 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startEmulator } = require('../../emulator') as typeof import('../../emulator');
   const emulator = await startEmulator({ host, port, dataDir, edgercPath, section });
-  process.stdout.write(`${JSON.stringify({ url: emulator.url, edgerc: edgercPath, section })}\n`);
-
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.stderr.write(`[emulator] ${signal}: stopping\n`);
       emulator.close().then(resolve, resolve);
@@ -52,6 +50,10 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  // Only now announce readiness: a signal sent right after the ready line must find the
+  // handlers in place, or the default action kills the process mid-write.
+  process.stdout.write(`${JSON.stringify({ url: emulator.url, edgerc: edgercPath, section })}\n`);
+  await stopped;
 }
 
 function checkLoopbackHost(host: string): string {

@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { Annotations, type IAspect, Token as CdktfToken } from 'cdktf';
+import { Annotations, Aspects, type IAspect, TerraformStack, Token as CdktfToken } from 'cdktf';
 import { Token } from './.gen/providers/protector/token';
 import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
 import { invalidProp } from './errors';
@@ -14,11 +14,26 @@ export interface RotationComplianceProps {
 }
 
 /**
- * An Aspect that checks every `protector_token` in its scope (usually the whole app) against the
- * organisation's rotation rule, and reports each violation as an error annotation, which fails
- * the synth: `Aspects.of(app).add(new RotationCompliance({ maxRotationPeriod: "182d" }))`.
+ * An Aspect that checks every `protector_token` in its scope against the organisation's rotation
+ * rule, and reports each violation as an error annotation, which fails the synth.
+ *
+ * cdktf 0.21 runs aspects per stack and ignores aspects added to the App itself, so use
+ * `RotationCompliance.enforce(app, { maxRotationPeriod: "182d" })` after creating the stacks
+ * (it adds the aspect to each of them), or `Aspects.of(stack).add(new RotationCompliance(...))`.
  */
 export class RotationCompliance implements IAspect {
+  /**
+   * Adds a RotationCompliance aspect to `scope` if it is a stack, otherwise to every stack below
+   * it (call it after the stacks are created).
+   * @returns the aspect
+   */
+  public static enforce(scope: IConstruct, props: RotationComplianceProps = {}): RotationCompliance {
+    const aspect = new RotationCompliance(props);
+    const stacks = TerraformStack.isStack(scope) ? [scope] : scope.node.findAll().filter(TerraformStack.isStack);
+    for (const stack of stacks) Aspects.of(stack).add(aspect);
+    return aspect;
+  }
+
   /** The rule as written. */
   public readonly maxRotationPeriod: string;
   private readonly maxMs: number;

@@ -1,0 +1,160 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { Annotations as KubernetesAnnotations } from '@cdktf/provider-kubernetes/lib/annotations';
+import {
+  DeploymentType,
+  KubernetesSecretTarget,
+  type KubernetesSecretTargetProps,
+  ProtectorConnection,
+  RotationPolicy,
+  TokenFileTarget,
+} from '../../../constructs';
+import { TokenFile } from '../../../constructs/.gen/providers/protector/token-file';
+import { newStack, synthJson } from './helpers';
+
+function kubernetesConnection(stack: TerraformStack, target: KubernetesSecretTarget): ProtectorConnection {
+  return new ProtectorConnection(stack, 'Cluster', {
+    name: 'cluster',
+    deploymentType: DeploymentType.KUBERNETES,
+    contractId: 'ctr_1',
+    groupId: 'grp_1',
+    rotation: RotationPolicy.every('30d'),
+    registrations: [target],
+  });
+}
+
+function tokenExpression(connection: ProtectorConnection, attribute: string): string {
+  return `\${${connection.token.terraformResourceType}.${connection.token.friendlyUniqueId}.${attribute}}`;
+}
+
+describe('KubernetesSecretTarget', () => {
+  let stack: TerraformStack;
+  beforeEach(() => {
+    stack = newStack();
+    new KubernetesProvider(stack, 'kubernetes', {});
+  });
+
+  test('writes the token into a Secret with write-only data and a revision that changes with every token', () => {
+    // WHEN
+    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' }));
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretV1, {
+      metadata: {
+        name: 'protector-token',
+        namespace: 'protector',
+        annotations: { 'protector-iac.dev/token-fingerprint': tokenExpression(connection, 'fingerprint') },
+      },
+      type: 'Opaque',
+      data_wo: { token: tokenExpression(connection, 'value') },
+      data_wo_revision: `\${parseint(formatdate("YYYYMMDDhhmmss", ${tokenExpression(connection, 'created_at').slice(2, -1)}), 10)}`,
+    });
+    const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
+    expect(secret).not.toHaveProperty('data');
+  });
+
+  test('writeOnly false puts the token into the (sensitive) data with a custom key', () => {
+    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: false }));
+    const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
+    expect(secret.data).toEqual({ TOKEN: tokenExpression(connection, 'value') });
+    expect(secret).not.toHaveProperty('data_wo');
+    expect(secret).not.toHaveProperty('data_wo_revision');
+  });
+
+  test('annotates the pod template of each workload to restart with the fingerprint, after the Secret', () => {
+    // WHEN
+    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({
+      namespace: 'protector',
+      secretName: 'protector-token',
+      restart: [{ kind: 'Deployment', name: 'protector' }, { kind: 'DaemonSet', name: 'protector-agent', namespace: 'edge' }, { kind: 'StatefulSet', name: 'cache' }],
+    }));
+    // THEN
+    const json = synthJson(stack);
+    const secretId = Object.keys(json.resource.kubernetes_secret_v1)[0];
+    const annotations = Object.values(json.resource.kubernetes_annotations);
+    expect(annotations).toHaveLength(3);
+    expect(annotations.map((a) => [a.kind, a.metadata])).toEqual(
+      expect.arrayContaining([
+        ['Deployment', { name: 'protector', namespace: 'protector' }],
+        ['DaemonSet', { name: 'protector-agent', namespace: 'edge' }],
+        ['StatefulSet', { name: 'cache', namespace: 'protector' }],
+      ]),
+    );
+    for (const annotation of annotations) {
+      expect(annotation).toMatchObject({
+        api_version: 'apps/v1',
+        template_annotations: { 'protector-iac.dev/token-fingerprint': tokenExpression(connection, 'fingerprint') },
+        depends_on: [`kubernetes_secret_v1.${secretId}`],
+      });
+    }
+    expect(Testing.synth(stack)).toHaveResource(KubernetesAnnotations);
+  });
+
+  test('a custom annotation key is used on the Secret and the pod templates', () => {
+    kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'p', secretName: 's', restart: [{ kind: 'Deployment', name: 'd' }], fingerprintAnnotation: 'example.com/token' }));
+    const json = synthJson(stack);
+    const annotation = Object.values(json.resource.kubernetes_annotations)[0] as { template_annotations: Record<string, string> };
+    expect(Object.keys(annotation.template_annotations)).toEqual(['example.com/token']);
+  });
+
+  test.each<[string, Partial<KubernetesSecretTargetProps>, RegExp]>([
+    ['bad namespace', { namespace: 'Prod_NS' }, /KubernetesSecretTarget: `namespace` must be a Kubernetes namespace name.*got "Prod_NS"/],
+    ['missing namespace', { namespace: undefined }, /`namespace` must be a Kubernetes namespace name.*got undefined/],
+    ['bad secret name', { secretName: 'Token!' }, /`secretName` must be a Kubernetes object name.*got "Token!"/],
+    ['bad key', { key: 'a/b' }, /`key` must be a Secret key.*got "a\/b"/],
+    ['bad writeOnly', { writeOnly: 'yes' as unknown as boolean }, /`writeOnly` must be true or false, got "yes"/],
+    ['bad annotation key', { fingerprintAnnotation: 'not a key' }, /`fingerprintAnnotation` must be a Kubernetes annotation key.*got "not a key"/],
+    ['bad kind', { restart: [{ kind: 'Pod' as never, name: 'x' }] }, /`restart\[0\]\.kind` must be one of Deployment, DaemonSet, StatefulSet, got "Pod"/],
+    ['bad workload name', { restart: [{ kind: 'Deployment', name: 'My App' }] }, /`restart\[0\]\.name` must be a Kubernetes object name, got "My App"/],
+    ['bad workload namespace', { restart: [{ kind: 'Deployment', name: 'a', namespace: 'X' }] }, /`restart\[0\]\.namespace` must be a Kubernetes namespace name, got "X"/],
+    ['duplicate workload', { restart: [{ kind: 'Deployment', name: 'a' }, { kind: 'Deployment', name: 'a', namespace: 'protector' }] }, /`restart\[1\]` lists a workload twice/],
+  ])('rejects %s, naming the prop', (_case, overrides, expected) => {
+    expect(() => new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', ...overrides } as KubernetesSecretTargetProps)).toThrow(expected);
+  });
+
+  test('only works with the Kubernetes deployment type', () => {
+    expect(new KubernetesSecretTarget({ namespace: 'p', secretName: 's' }).deploymentType).toBe(DeploymentType.KUBERNETES);
+  });
+});
+
+describe('TokenFileTarget', () => {
+  test('creates a protector_token_file for the token with default permission 0600', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const connection = new ProtectorConnection(stack, 'Edge', {
+      name: 'edge',
+      deploymentType: DeploymentType.REVERSE_PROXY,
+      contractId: 'ctr_1',
+      groupId: 'grp_1',
+      rotation: RotationPolicy.every('30d'),
+      registrations: [new TokenFileTarget({ path: '/etc/protector/../protector/token' })],
+    });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(TokenFile, {
+      connection_configuration_id: `\${${connection.configuration.terraformResourceType}.${connection.configuration.friendlyUniqueId}.id}`,
+      token_id: tokenExpression(connection, 'id'),
+      path: '/etc/protector/token',
+      file_permission: '0600',
+    });
+  });
+
+  test('a three-digit permission is normalised to four digits', () => {
+    expect(new TokenFileTarget({ path: '/t', filePermission: '640' }).filePermission).toBe('0640');
+  });
+
+  test.each<[string, string | undefined, string | undefined, RegExp]>([
+    ['a relative path', 'token', undefined, /TokenFileTarget: `path` must be an absolute file path.*got "token"/],
+    ['a directory', '/etc/protector/', undefined, /`path` must be an absolute file path.*got "\/etc\/protector\/"/],
+    ['a missing path', undefined, undefined, /`path` must be an absolute file path.*got undefined/],
+    ['a non-octal permission', '/t', '0800', /`filePermission` must be octal permission bits.*got "0800"/],
+    ['a symbolic permission', '/t', 'rw-------', /`filePermission` must be octal permission bits.*got "rw-------"/],
+    ['an unreadable permission', '/t', '0200', /`filePermission` must let the owner read the file.*got "0200"/],
+  ])('rejects %s, naming the prop', (_case, path, filePermission, expected) => {
+    expect(() => new TokenFileTarget({ path: path as string, filePermission })).toThrow(expected);
+  });
+
+  test('only works with the reverse-proxy deployment type', () => {
+    expect(new TokenFileTarget({ path: '/t' }).deploymentType).toBe(DeploymentType.REVERSE_PROXY);
+  });
+});

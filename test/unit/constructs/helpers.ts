@@ -1,3 +1,5 @@
+// Types of cdktf's jest matchers (registered at runtime by test/setup-jest.ts).
+import 'cdktf/lib/testing/adapters/jest';
 import type { IConstruct } from 'constructs';
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
 import { ProtectorProvider } from '../../../constructs';

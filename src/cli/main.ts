@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { ProtectorError, exitCodeFor } from '../errors';
 import { register as registerEmulator } from './commands/emulator';
+import { register as registerInstance } from './commands/instance';
 import { register as registerProvider } from './commands/provider';
 
 const program = new Command('protector')
@@ -12,6 +13,7 @@ const program = new Command('protector')
   .showHelpAfterError();
 
 registerEmulator(program);
+registerInstance(program);
 registerProvider(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,0 +1,52 @@
+/**
+ * `protector instance`: plays one Protector instance for demos and tests. It heartbeats with the
+ * token from a file, follows the file as it changes, logs authentication failures to stderr
+ * (fingerprints only), and on SIGTERM/SIGINT prints one JSON summary line on stdout.
+ */
+import type { Command } from 'commander';
+
+interface InstanceFlags {
+  endpoint: string;
+  tokenFile: string;
+  id: string;
+  deploymentType: string;
+  interval: string;
+  version: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('instance')
+    .description('Simulate a Protector instance that heartbeats with the token in a file, until SIGTERM.')
+    .requiredOption('--endpoint <url>', 'API base URL, e.g. the emulator URL http://127.0.0.1:PORT')
+    .requiredOption('--token-file <path>', 'file holding the token value; re-read whenever it changes')
+    .requiredOption('--id <id>', 'instance id reported in heartbeats (A-Z a-z 0-9 . _ : -)')
+    .requiredOption('--deployment-type <type>', 'kubernetes or reverse_proxy')
+    .option('--interval <duration>', 'time between heartbeats, e.g. 500ms, 2s', '500ms')
+    .option('--version <version>', 'Protector version reported in heartbeats', '1.0.0-simulated')
+    .action(async (flags: InstanceFlags) => {
+      await runInstance(flags);
+    });
+}
+
+async function runInstance(flags: InstanceFlags): Promise<void> {
+  // Loaded lazily so `protector --help` stays fast (see commands/emulator.ts for why `require`).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { InstanceSimulator, parseInstanceOptions } = require('../../instance') as typeof import('../../instance');
+  const options = parseInstanceOptions(flags);
+  const simulator = new InstanceSimulator(options, (line) => process.stderr.write(`${line}\n`));
+
+  // Handlers first, then start: a SIGTERM right after start must still produce the summary.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      void simulator
+        .stop()
+        .catch(() => simulator.summary())
+        .then((summary) => process.stdout.write(`${JSON.stringify(summary)}\n`, () => resolve()));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  simulator.start();
+  await stopped;
+}

@@ -1,0 +1,4 @@
+/** `protector instance`: a simulated Protector instance. */
+export { InstanceSimulator, type InstanceSummary } from './simulator';
+export { parseInstanceOptions, parseInterval, type InstanceOptions, type RawInstanceOptions } from './options';
+export { TokenFile, type TokenFileEvent } from './token-file';

@@ -88,6 +88,8 @@ describe('round trips', () => {
       'DELETE 204',
       'GET 404',
     ]);
+    // A first attempt that finds nothing is still an error: only a retry may assume it was done.
+    expect(await rejectionOf(client.deleteConnectionConfiguration(configId))).toBeInstanceOf(NotFoundError);
   });
 
   test('token lifecycle: list, get, show value, generate, revoke, heartbeat, instances, activity', async () => {

@@ -24,7 +24,7 @@ describe('applyResourceChange', () => {
 
   test('update and delete reach their handlers; delete leaves a null state', async () => {
     const { resource, state, store } = await createdWidget();
-    const planned = { ...state!, name: 'beta', updated_at: Unknown };
+    const planned: Model = { ...state!, name: 'beta', updated_at: Unknown };
     const updated = await applyResourceChange(resource, { prior: state, planned }, testContext());
     expect(updated).toMatchObject({ id: 'w-1', name: 'beta' });
     const ctx = testContext();

@@ -94,7 +94,7 @@ describe('ProviderService (the RPCs without gRPC)', () => {
     });
     const svc = service(resource, lines);
     await svc.ConfigureProvider({ config: { msgpack: Buffer.from([0x81, 0xa8, ...Buffer.from('endpoint'), 0xc0]) } });
-    const planned = { ...CONFIG, id: Unknown, size: 3, updated_at: Unknown };
+    const planned: Model = { ...CONFIG, id: Unknown, size: 3, updated_at: Unknown };
     const response = (await svc.ApplyResourceChange({ type_name: 'test_widget', prior_state: dv(resource, null), planned_state: dv(resource, planned), config: dv(resource, CONFIG) })) as {
       new_state: { msgpack: Buffer };
       diagnostics: Array<{ summary: string; detail: string }>;

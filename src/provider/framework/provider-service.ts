@@ -184,6 +184,7 @@ export class ProviderService {
     const call = this.call('PlanResourceChange', resource?.schema, request.type_name);
     let planned: Value = null;
     let requiresReplace: Array<{ steps: WireStep[] }> = [];
+    let plannedPrivate = request.prior_private ?? Buffer.alloc(0);
     if (resource) {
       await this.guardAsync(call, `planned ${resource.typeName}`, async () => {
         const prior = this.decode(request.prior_state, resource.schema, call);
@@ -195,12 +196,15 @@ export class ProviderService {
         const result = await planResourceChange(resource, { prior, proposed, config }, ctx);
         planned = result.planned;
         requiresReplace = result.requiresReplace.map((path) => ({ steps: pathToWire(path, resource.schema) }));
+        // Tells a later delete whether it destroys or replaces (Terraform hands this back to ApplyResourceChange).
+        if (proposed === null) plannedPrivate = deleteReasonPrivate('destroy');
+        else if (requiresReplace.length > 0) plannedPrivate = deleteReasonPrivate('replace');
       });
     } else this.unknownType(call, 'resource', request.type_name);
     return {
       planned_state: this.encode(planned, resource?.schema, call),
       requires_replace: requiresReplace,
-      planned_private: request.prior_private ?? Buffer.alloc(0),
+      planned_private: plannedPrivate,
       diagnostics: this.diagnosticsOf(call),
     };
   }
@@ -217,6 +221,7 @@ export class ProviderService {
         newState = prior;
         const ctx = this.handlerContext(call);
         if (!ctx) return;
+        if (planned === null) ctx.deleteReason = deleteReasonOf(request.planned_private);
         newState = await applyResourceChange(resource, { prior, planned }, ctx);
         call.scrubber.collect(newState, resource.schema);
       });
@@ -366,4 +371,20 @@ function scrubbingLogger(log: Logger, scrubber: SecretScrubber): Logger {
     warn: wrap(log.warn.bind(log)),
     error: wrap(log.error.bind(log)),
   };
+}
+
+const DELETE_REASON_KEY = 'protector_delete_reason';
+
+function deleteReasonPrivate(reason: 'destroy' | 'replace'): Buffer {
+  return Buffer.from(JSON.stringify({ [DELETE_REASON_KEY]: reason }), 'utf8');
+}
+
+function deleteReasonOf(data: Buffer | undefined): 'destroy' | 'replace' | undefined {
+  if (!data || data.length === 0) return undefined;
+  try {
+    const reason = (JSON.parse(data.toString('utf8')) as Record<string, unknown>)[DELETE_REASON_KEY];
+    return reason === 'destroy' || reason === 'replace' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -90,6 +90,11 @@ export interface HandlerContext {
   log: Logger;
   /** Aborted when Terraform calls StopProvider (Ctrl-C). */
   signal: AbortSignal;
+  /**
+   * Set for `delete` only: 'destroy' when the plan destroys the object, 'replace' when it is the
+   * delete half of a replacement; undefined when Terraform did not pass the plan's private data.
+   */
+  deleteReason?: 'destroy' | 'replace';
 }
 
 /** A resource's model; declare it with `type X = {...}` (an `interface` has no index signature). */

@@ -123,7 +123,7 @@ test('timeouts on generate are retried with the same key: one token, not several
   const token = await client.generateToken(configId);
 
   expect(events.slice(0, 2).map((e) => e.failure)).toEqual(['ECONNABORTED', 'ECONNABORTED']);
-  expect(events[2]!.status).toBeGreaterThanOrEqual(200);
+  expect(events.at(-1)!.status).toBeGreaterThanOrEqual(200);
   // The timed-out attempts may have committed on the server: the key makes them one token.
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect((await emu.control.stats()).tokensGenerated).toBe(before.tokensGenerated + 1);

@@ -70,7 +70,7 @@ export function writeEdgercSection(file: string, section: string, host: string):
   } else {
     next = [...lines.slice(0, range.start), ...sectionLines, ...lines.slice(range.end)];
   }
-  writeAtomically(file, next.join('\n'));
+  writeAtomically(file, `${trimTrailingBlank(next).join('\n')}\n`);
   return credentials;
 }
 

@@ -60,7 +60,7 @@ export class SnapshotWriter {
     return next;
   }
 
-  /** Resolves when every requested write has finished (successfully or not). */
+  /** Resolves when every write requested so far has finished (successfully or not). */
   async idle(): Promise<void> {
     await this.running.catch(() => undefined);
   }

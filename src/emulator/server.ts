@@ -82,6 +82,10 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
         log(`state could not be saved: ${(error as Error).message}`);
         throw Problems.internal('The change could not be saved; retry the request.');
       }
+    } else if (writer) {
+      // This answer may show another request's change (e.g. an idempotent replay of a token
+      // generated a moment ago): never show state that is not on disk yet.
+      await writer.idle();
     }
     if (problem !== undefined) throw problem;
     if (!result) throw Problems.internal('The request produced no answer.');

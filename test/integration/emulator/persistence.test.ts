@@ -78,6 +78,30 @@ test('nothing acknowledged is lost on kill -9', async () => {
   expect(readdirSync(dataDir)).toEqual(['state.json']);
 });
 
+test('kill -9 in the middle of a burst of changes: every change that was answered is still there', async () => {
+  const emu = await start();
+  const acknowledged: string[] = [];
+  let killing: Promise<void> | undefined;
+  const burst = Array.from({ length: 30 }, (_, i) =>
+    signedRequest(emu, 'POST', ApiPaths.configurations(), { name: `burst-${i}`, deploymentType: 'KUBERNETES', contractId: 'c', groupId: 'g' })
+      .then((res) => {
+        if (res.status === 201) {
+          acknowledged.push((res.body as { connectionConfiguration: { connectionConfigurationId: string } }).connectionConfiguration.connectionConfigurationId);
+        }
+        if (acknowledged.length === 10) killing = emu.kill9();
+      })
+      .catch(() => undefined /* the connection died with the process: not acknowledged */),
+  );
+  await Promise.all(burst);
+  await killing;
+  expect(acknowledged.length).toBeGreaterThanOrEqual(10);
+
+  const restarted = await start();
+  const page = ConnectionConfigurationPageSchema.parse((await signedRequest(restarted, 'GET', `${ApiPaths.configurations()}?pageSize=100`)).body);
+  const recovered = new Set(page.connectionConfigurations.map((c) => c.connectionConfigurationId));
+  expect(acknowledged.filter((id) => !recovered.has(id))).toEqual([]);
+});
+
 test('two concurrent generates against a persisting emulator: exactly one succeeds', async () => {
   const emu = await start();
   const created = await createConfiguration(emu);

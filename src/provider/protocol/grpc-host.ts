@@ -31,7 +31,7 @@ export interface HostOptions {
 
 const MAX_MESSAGE_BYTES = 256 << 20; // Terraform's own limit for provider messages
 
-function loadService(protoText: string, serviceName: string): grpc.ServiceDefinition {
+export function loadService(protoText: string, serviceName: string): grpc.ServiceDefinition {
   const root = parse(protoText, { keepCase: true }).root;
   const definition = protoLoader.fromJSON(root.toJSON(), {
     keepCase: true,

@@ -2,7 +2,8 @@
 import type { DataSourceDefinition, ResourceDefinition } from '../framework/types';
 import { connectionConfigurationResource } from './connection-configuration';
 import { instancesDataSource } from './instances-data-source';
+import { tokenResource } from './token';
 import { tokensDataSource } from './tokens-data-source';
 
-export const resources: ResourceDefinition[] = [connectionConfigurationResource];
+export const resources: ResourceDefinition[] = [connectionConfigurationResource, tokenResource];
 export const dataSources: DataSourceDefinition[] = [tokensDataSource, instancesDataSource];

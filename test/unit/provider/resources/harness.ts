@@ -22,6 +22,8 @@ export class Harness {
   /** Every diagnostic any call produced, in order. */
   readonly diagnostics: CollectedDiagnostic[] = [];
   private lastCall = new DiagnosticsCollector();
+  /** What the next contexts tell `delete` (Terraform passes it through the plan's private data). */
+  deleteReason: HandlerContext['deleteReason'];
 
   constructor(
     readonly emulator: InProcessEmulator,
@@ -52,7 +54,7 @@ export class Harness {
       this.logs.push({ level, message, fields });
     };
     const log: Logger = { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-    return { deps: this.deps, diagnostics, log, signal: new AbortController().signal };
+    return { deps: this.deps, diagnostics, log, signal: new AbortController().signal, deleteReason: this.deleteReason };
   }
 
   validate(definition: ResourceDefinition | DataSourceDefinition, config: Value): CollectedDiagnostic[] {
@@ -104,6 +106,25 @@ export class Harness {
 export function expectNoErrors(items: CollectedDiagnostic[]): void {
   const errors = items.filter((item) => item.severity === 'error');
   if (errors.length > 0) throw new Error(`unexpected error diagnostics: ${JSON.stringify(errors, null, 2)}`);
+}
+
+/** A clock that only moves when told to, and a sleep that moves it (plus a hook per sleep). */
+export function fakeTime(startMs: number = Date.now()) {
+  const time = {
+    nowMs: startMs,
+    sleeps: 0,
+    onSleep: undefined as undefined | (() => Promise<void> | void),
+    clock: { now: () => new Date(time.nowMs) },
+    sleep: async (ms: number) => {
+      time.nowMs += ms;
+      time.sleeps += 1;
+      await time.onSleep?.();
+    },
+    advance(ms: number) {
+      time.nowMs += ms;
+    },
+  };
+  return time;
 }
 
 export async function startHarness(options: Parameters<typeof startInProcessEmulator>[0] = {}, deps: Partial<ProviderDeps> = {}): Promise<Harness> {

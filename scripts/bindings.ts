@@ -27,6 +27,11 @@ export const PROVIDER_VERSION = packageVersion;
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const BINDINGS_DIR = path.join(REPO_ROOT, 'constructs', '.gen');
 export const PROVIDER_BUNDLE = path.join(REPO_ROOT, 'dist', 'provider', 'terraform-provider-protector');
+/**
+ * Hand-written schema entries for resources the provider does not define yet (the constructs are
+ * built against them while the provider is written). Delete it once `borrowed` comes back empty.
+ */
+export const FIXTURE_SCHEMA = path.join(REPO_ROOT, 'test', 'fixtures', 'provider-schema.json');
 
 /** The JSON `terraform providers schema -json` prints, plus the `provider_versions` cdktf reads. */
 export interface ProviderSchemaDocument {
@@ -94,6 +99,100 @@ export function readSchemaFromProvider(bundle: string = PROVIDER_BUNDLE): Provid
     ) as ProviderSchemaDocument;
     return { ...schema, provider_versions: { [PROVIDER_ADDRESS]: PROVIDER_VERSION } };
   });
+}
+
+/**
+ * The schema document `terraform providers schema -json` prints for our provider, built straight
+ * from the provider's definitions (no build, no terraform): what the drift test compares against.
+ * It mirrors Terraform's JSON rendering: attributes and blocks sorted by name, false flags and zero
+ * item limits left out, descriptions in markdown.
+ */
+export async function schemaFromProviderDefinitions(): Promise<ProviderSchemaDocument> {
+  const { providerDescription, providerSchema } = await import('../src/provider/provider-config');
+  const { resources, dataSources } = await import('../src/provider/resources');
+  const { typeToJson } = await import('../src/provider/codec/cty-json');
+  type Types = typeof import('../src/provider/framework/types');
+  type ObjectSchema = Parameters<Types['defineResource']>[0]['schema'];
+  type BlockSchema = NonNullable<ObjectSchema['blocks']>[string];
+
+  const sorted = <T, R>(record: Record<string, T> | undefined, render: (value: T) => R): Record<string, R> =>
+    Object.fromEntries(Object.keys(record ?? {}).sort().map((name) => [name, render((record ?? {})[name])]));
+  const block = (schema: ObjectSchema, description?: string): Record<string, unknown> => {
+    const rendered: Record<string, unknown> = {};
+    if (Object.keys(schema.attributes).length > 0) {
+      rendered.attributes = sorted(schema.attributes, (attribute) => ({
+        type: canonicalType(JSON.parse(typeToJson(attribute.type))),
+        ...(attribute.description ? { description: attribute.description, description_kind: 'markdown' } : { description_kind: 'plain' }),
+        ...(attribute.required ? { required: true } : {}),
+        ...(attribute.optional ? { optional: true } : {}),
+        ...(attribute.computed ? { computed: true } : {}),
+        ...(attribute.sensitive ? { sensitive: true } : {}),
+      }));
+    }
+    if (schema.blocks && Object.keys(schema.blocks).length > 0) {
+      rendered.block_types = sorted(schema.blocks, (nested: BlockSchema) => ({
+        nesting_mode: nested.nesting,
+        block: block(nested, nested.description),
+        ...(nested.minItems ? { min_items: nested.minItems } : {}),
+        ...(nested.maxItems ? { max_items: nested.maxItems } : {}),
+      }));
+    }
+    return { ...rendered, ...(description ? { description, description_kind: 'markdown' } : { description_kind: 'plain' }) };
+  };
+  const entries = <D extends { typeName: string; description: string; schema: ObjectSchema; schemaVersion?: number }>(definitions: D[]) =>
+    Object.fromEntries(
+      [...definitions]
+        .sort((a, b) => a.typeName.localeCompare(b.typeName))
+        .map((definition) => [definition.typeName, { version: definition.schemaVersion ?? 0, block: block(definition.schema, definition.description) }]),
+    );
+  return {
+    format_version: '1.0',
+    provider_schemas: {
+      [PROVIDER_ADDRESS]: {
+        provider: { version: 0, block: block(providerSchema, providerDescription) },
+        ...(resources.length ? { resource_schemas: entries(resources) } : {}),
+        ...(dataSources.length ? { data_source_schemas: entries(dataSources) } : {}),
+      },
+    },
+    provider_versions: { [PROVIDER_ADDRESS]: PROVIDER_VERSION },
+  };
+}
+
+type ProviderEntry = { resource_schemas?: Record<string, unknown>; data_source_schemas?: Record<string, unknown> };
+
+/**
+ * Adds the fixture's resources and data sources that `schema` lacks (sorted like Terraform's
+ * output) and says which ones it borrowed. A type the provider defines always wins.
+ */
+export function completeWithFixture(
+  schema: ProviderSchemaDocument,
+  fixtureFile: string = FIXTURE_SCHEMA,
+): { schema: ProviderSchemaDocument; borrowed: string[] } {
+  if (!fs.existsSync(fixtureFile)) return { schema, borrowed: [] };
+  const fixture = (JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as ProviderSchemaDocument).provider_schemas[PROVIDER_ADDRESS] as ProviderEntry;
+  const real = { ...(schema.provider_schemas[PROVIDER_ADDRESS] as ProviderEntry) };
+  const borrowed: string[] = [];
+  for (const kind of ['resource_schemas', 'data_source_schemas'] as const) {
+    const merged: Record<string, unknown> = { ...(real[kind] ?? {}) };
+    for (const [name, entry] of Object.entries(fixture[kind] ?? {})) {
+      if (!(name in merged)) {
+        merged[name] = entry;
+        borrowed.push(name);
+      }
+    }
+    if (Object.keys(merged).length > 0) real[kind] = Object.fromEntries(Object.keys(merged).sort().map((name) => [name, merged[name]]));
+  }
+  return { schema: { ...schema, provider_schemas: { ...schema.provider_schemas, [PROVIDER_ADDRESS]: real } }, borrowed };
+}
+
+/** Terraform prints an object type's attributes sorted by name. */
+function canonicalType(type: unknown): unknown {
+  if (Array.isArray(type)) return type.map(canonicalType);
+  if (type && typeof type === 'object') {
+    const record = type as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonicalType(record[key])]));
+  }
+  return type;
 }
 
 /** Writes cdktf's TypeScript bindings for `schema` into `outDir` (replacing what was there). */
@@ -181,7 +280,11 @@ async function main(): Promise<void> {
     schema = JSON.parse(fs.readFileSync(args.schemaFile, 'utf8')) as ProviderSchemaDocument;
   } else {
     execFileSync('npm', ['run', '--silent', 'build:provider'], { cwd: REPO_ROOT, stdio: 'inherit' });
-    schema = readSchemaFromProvider();
+    const completed = completeWithFixture(readSchemaFromProvider());
+    if (completed.borrowed.length > 0) {
+      console.warn(`The provider does not define ${completed.borrowed.join(', ')} yet: using their schema from ${path.relative(REPO_ROOT, FIXTURE_SCHEMA)}.`);
+    }
+    schema = completed.schema;
   }
   if (args.check) {
     const differing = await diffBindings(schema);

@@ -2,21 +2,28 @@
  * The `protector` command. Each subcommand lives in `commands/<name>.ts` and exports
  * `register(program)`; handlers import their heavy modules lazily so `--help` stays fast.
  */
-import { Command } from 'commander';
-import { ProtectorError, exitCodeFor } from '../errors';
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, ProtectorError, exitCodeFor } from '../errors';
 import { register as registerEmulator } from './commands/emulator';
 import { register as registerInstance } from './commands/instance';
 import { register as registerProvider } from './commands/provider';
 
 const program = new Command('protector')
   .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Throw instead of exiting, so a usage mistake gets the usage exit code (2), like our own UsageErrors.
+  .exitOverride();
 
 registerEmulator(program);
 registerInstance(program);
 registerProvider(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help text).
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    return;
+  }
   // User-facing errors print their message only; a stack trace is for bugs.
   if (error instanceof ProtectorError && error.kind !== 'internal') {
     process.stderr.write(`protector: ${error.message}\n`);

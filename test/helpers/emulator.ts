@@ -59,6 +59,8 @@ export interface InProcessEmulator extends EmulatorEndpoint {
   edgercPath: string;
   section: string;
   close(): Promise<void>;
+  /** Same as `close()`, so tests can stop either kind of emulator alike. */
+  stop(): Promise<void>;
   control: EmulatorControl;
 }
 
@@ -161,16 +163,18 @@ export async function startInProcessEmulator(opts: Omit<StartEmulatorOptions, 'h
   const tempDir = opts.edgercPath ? undefined : mkdtempSync(path.join(os.tmpdir(), 'protector-emu-'));
   const edgercPath = opts.edgercPath ?? path.join(tempDir!, 'edgerc');
   const emulator = await startEmulator({ log: false, ...opts, edgercPath });
+  const close = async () => {
+    await emulator.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
   return {
     url: emulator.url,
     credentials: emulator.credentials,
     edgercPath,
     section: emulator.section,
     control: controlOf(emulator),
-    close: async () => {
-      await emulator.close();
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    },
+    close,
+    stop: close,
   };
 }
 

@@ -210,3 +210,14 @@ test('two concurrent generates with one active token: exactly one succeeds', asy
     expect((await listTokens(emu, id)).active).toHaveLength(2);
   }
 });
+
+test('two concurrent revokes of the two active tokens: exactly one succeeds, one token stays active', async () => {
+  const created = await createConfiguration(emu);
+  const id = created.connectionConfiguration.connectionConfigurationId;
+  const second = await generateToken(emu, id);
+
+  const results = await Promise.all([revokeToken(emu, id, created.token.tokenId), revokeToken(emu, id, second.tokenId)]);
+
+  expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+  expect((await listTokens(emu, id)).active).toHaveLength(1);
+});

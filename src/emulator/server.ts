@@ -95,7 +95,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
 
   return http.createServer((req, res) => {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const url = parseRequestTarget(req.url);
     const finish = (status: number | 'dropped') =>
       log(`${req.method} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms`);
 
@@ -115,6 +115,15 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
         finish(problem.status);
       });
   });
+}
+
+/** A request target that is not a URL path (rare, hostile) must not crash the server. */
+function parseRequestTarget(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://emulator.invalid');
+  } catch {
+    return new URL('/', 'http://emulator.invalid');
+  }
 }
 
 function unexpected(error: unknown, log: (line: string) => void): ApiProblem {

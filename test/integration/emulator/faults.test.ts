@@ -18,15 +18,15 @@ afterEach(async () => {
 });
 
 test('added latency delays product requests, not the controls', async () => {
-  await emu.control.setFaults({ latencyMs: 300 });
+  await emu.control.setFaults({ latencyMs: 600 });
 
   const started = Date.now();
   expect((await signedRequest(emu, 'GET', ApiPaths.configurations())).status).toBe(200);
-  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(590);
 
   const controlStarted = Date.now();
   await emu.control.stats();
-  expect(Date.now() - controlStarted).toBeLessThan(250);
+  expect(Date.now() - controlStarted).toBeLessThan(500);
 });
 
 test('a share of 503: with rate 1 every product request fails before doing anything; controls still answer', async () => {

@@ -5,7 +5,9 @@
  * after another, so this time is paid several times over.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildProviderOnce } from '../../test/helpers/terraform';
 import { MAGIC_COOKIE_VALUE } from '../../src/provider/protocol/handshake';
 import { createServerCertificate } from '../../src/provider/protocol/self-signed-cert';
@@ -61,11 +63,15 @@ async function main(): Promise<void> {
   if (existsSync(AWS_PROVIDER)) subjects.push({ name: 'hashicorp/aws 5.100.0 (Go)', path: AWS_PROVIDER });
   else process.stderr.write(`note: ${AWS_PROVIDER} not found; measuring our provider only\n`);
 
+  // Killed providers cannot remove their sockets: keep them all in one directory removed at the end.
+  const socketDir = mkdtempSync(join(tmpdir(), 'bench-provider-startup-'));
+  process.once('exit', () => rmSync(socketDir, { recursive: true, force: true }));
   const clientCert = createServerCertificate().certPem; // stands in for Terraform's client certificate
   const base: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TMPDIR: process.env.TMPDIR,
+    PLUGIN_UNIX_SOCKET_DIR: socketDir,
     TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE,
     PLUGIN_PROTOCOL_VERSIONS: '5,6',
     PLUGIN_MIN_PORT: '10000',

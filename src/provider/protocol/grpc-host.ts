@@ -57,6 +57,7 @@ export async function startHost(options: HostOptions): Promise<void> {
   const socketPath = join(socketDir, 'plugin.sock');
   const cleanup = () => rmSync(socketDir, { recursive: true, force: true });
   process.once('exit', cleanup);
+  process.once('SIGTERM', () => options.onExit(0)); // so the socket directory is removed
 
   const controllerService = loadService(GRPC_CONTROLLER_PROTO, 'plugin.GRPCController');
   server.addService(controllerService, {
@@ -101,8 +102,12 @@ function providerImplementation(service: grpc.ServiceDefinition, options: HostOp
         callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} is not implemented by this provider` });
         return;
       }
+      const started = process.hrtime.bigint();
       handler(call.request as never).then(
-        (response) => callback(null, response),
+        (response) => {
+          options.log.debug('served', { tf_rpc: method, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 });
+          callback(null, response);
+        },
         (error: unknown) => {
           options.log.error('RPC failed', { tf_rpc: method, error: error instanceof Error ? error.name : typeof error });
           callback({ code: grpc.status.INTERNAL, details: `${method} failed inside the provider` });

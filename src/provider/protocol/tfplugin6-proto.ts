@@ -172,7 +172,6 @@ message ValidateResourceConfig {
   message Request {
     string type_name = 1;
     DynamicValue config = 2;
-    ClientCapabilities client_capabilities = 3;
   }
   message Response {
     repeated Diagnostic diagnostics = 1;

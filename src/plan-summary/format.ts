@@ -1,0 +1,41 @@
+/** Renders a rotation summary as short text for a pull request or a terminal. */
+import type { PlanSummary, ResourceSummary, SummaryAction, ValueChange } from './summarize';
+
+const ACTION_ORDER: SummaryAction[] = ['replace', 'create', 'update', 'delete'];
+
+export function formatSummaryText(summary: PlanSummary): string {
+  const lines: string[] = [];
+  const total = summary.resources.length;
+  if (total === 0) {
+    lines.push('Rotation summary: no changes to protector resources.');
+  } else {
+    const counts = ACTION_ORDER.filter((action) => summary.counts[action] > 0).map((action) => `${summary.counts[action]} to ${action}`);
+    lines.push(`Rotation summary: ${counts.join(', ')}.`);
+  }
+  if (!summary.complete) lines.push('Warning: Terraform marked this plan incomplete or errored; it may not show every change.');
+  for (const resource of summary.resources) lines.push('', ...formatResource(resource));
+  if (summary.otherChanges > 0) {
+    lines.push('', `${summary.otherChanges} change${summary.otherChanges === 1 ? '' : 's'} to other resources not shown (see the full plan).`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatResource(resource: ResourceSummary): string[] {
+  const order = resource.order === 'create-before-destroy' ? ' (new token first, old one revoked after the drain)' : '';
+  const heading = `${resource.action.padEnd(7)} ${resource.address}${resource.type === 'protector_token' ? order : ''}`;
+  const lines = [heading];
+  const detail = (label: string, text: string) => lines.push(`        ${`${label}:`.padEnd(13)}${text}`);
+  resource.reasons.forEach((reason, index) => detail(index === 0 ? 'why' : '', reason));
+  if (resource.tokenId) detail('token', arrow(resource.tokenId));
+  if (resource.fingerprint) detail('fingerprint', arrow(resource.fingerprint));
+  for (const warning of resource.warnings) detail('WARNING', warning);
+  return lines.map((line) => line.replace(/\s+$/, '').replace(/^( {8}):( +)/, '$1 $2'));
+}
+
+function arrow(change: ValueChange): string {
+  if (change.before !== undefined && change.after !== undefined) {
+    return change.before === change.after ? `${change.before} (unchanged)` : `${change.before} → ${change.after}`;
+  }
+  if (change.after !== undefined) return `new: ${change.after}`;
+  return `${change.before} (goes away)`;
+}

@@ -1,0 +1,261 @@
+/**
+ * Turns a Terraform plan (JSON) into a rotation summary: for each protector resource that
+ * changes, what happens to it and why. Every value is redacted by its sensitivity mask before
+ * anything looks at it, so a summary can be published in a pull request.
+ */
+import type { AttributePath, PlanJson, ResourceChange } from './plan-json';
+import { REDACTED, redactValue } from './redact';
+
+export type SummaryAction = 'create' | 'replace' | 'update' | 'delete';
+
+/** Shown where Terraform knows a value only after apply. */
+export const KNOWN_AFTER_APPLY = '(known after apply)';
+
+export interface ValueChange {
+  before?: string;
+  after?: string;
+}
+
+export interface ResourceSummary {
+  address: string;
+  type: string;
+  action: SummaryAction;
+  /** For a replacement: whether the new object is created before the old one is destroyed. */
+  order?: 'create-before-destroy' | 'destroy-before-create';
+  /** Why, one short phrase each, e.g. `rotate_after passed (2026-01-01T00:00:00Z)`. */
+  reasons: string[];
+  /** The token id (of a token, or the token a token file holds). */
+  tokenId?: ValueChange;
+  fingerprint?: ValueChange;
+  /** A warning a reviewer should not miss. */
+  warnings: string[];
+}
+
+export interface PlanSummary {
+  resources: ResourceSummary[];
+  counts: Record<SummaryAction, number>;
+  /** Changes of resources of other providers, not detailed. */
+  otherChanges: number;
+  /** False when Terraform marked the plan incomplete or errored. */
+  complete: boolean;
+}
+
+/** The resource types the summary details. */
+export function isProtectorResource(change: ResourceChange): boolean {
+  return change.type.startsWith('protector_') && (change.mode ?? 'managed') === 'managed';
+}
+
+export function summarizePlan(plan: PlanJson): PlanSummary {
+  const counts: Record<SummaryAction, number> = { create: 0, replace: 0, update: 0, delete: 0 };
+  const resources: ResourceSummary[] = [];
+  let otherChanges = 0;
+  for (const change of plan.resource_changes ?? []) {
+    const action = actionOf(change.change.actions);
+    if (!action) continue;
+    if (!isProtectorResource(change)) {
+      otherChanges += 1;
+      continue;
+    }
+    counts[action] += 1;
+    resources.push(summarizeResource(change, action));
+  }
+  return { resources, counts, otherChanges, complete: plan.complete !== false && plan.errored !== true };
+}
+
+function actionOf(actions: readonly string[]): SummaryAction | undefined {
+  const key = actions.join(',');
+  if (key === 'create,delete' || key === 'delete,create') return 'replace';
+  if (key === 'create' || key === 'update' || key === 'delete') return key;
+  return undefined; // no-op, read
+}
+
+/** A resource change with its values already redacted. */
+interface RedactedChange {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  unknown: Record<string, unknown>;
+}
+
+function redactedOf(change: ResourceChange): RedactedChange {
+  return {
+    before: asRecord(redactValue(change.change.before, change.change.before_sensitive)),
+    after: asRecord(redactValue(change.change.after, change.change.after_sensitive)),
+    unknown: asRecord(change.change.after_unknown),
+  };
+}
+
+function summarizeResource(change: ResourceChange, action: SummaryAction): ResourceSummary {
+  const values = redactedOf(change);
+  const summary: ResourceSummary = { address: change.address, type: change.type, action, reasons: [], warnings: [] };
+  if (action === 'replace') {
+    summary.order = change.change.actions[0] === 'create' ? 'create-before-destroy' : 'destroy-before-create';
+  }
+
+  const actionReason = describeActionReason(change.action_reason);
+  if (actionReason) summary.reasons.push(actionReason);
+  if (action === 'replace') {
+    summary.reasons.push(...describeReplacePaths(change.change.replace_paths ?? [], values));
+    // A rotation_period change that made the token due: show the new period next to the reason.
+    const period = scalarChange(values, 'rotation_period');
+    if (period && change.type === 'protector_token') summary.reasons.push(`rotation_period ${period}`);
+  } else if (action === 'update') {
+    summary.reasons.push(...changedAttributes(values).map((name) => describeUpdate(name, values)));
+  } else if (action === 'create' && !actionReason) {
+    summary.reasons.push(change.type === 'protector_token' ? 'new token' : 'new resource');
+  } else if (action === 'delete' && !actionReason) {
+    summary.reasons.push('planned for destruction');
+  }
+  if (summary.reasons.length === 0) summary.reasons.push('changed');
+
+  const idKey = change.type === 'protector_token' ? 'id' : 'token_id';
+  summary.tokenId = valueChange(values, idKey, action);
+  const fingerprintKey = ['fingerprint', 'token_fingerprint'].find((key) => key in values.before || key in values.after);
+  if (fingerprintKey) summary.fingerprint = valueChange(values, fingerprintKey, action);
+  if (!summary.tokenId) delete summary.tokenId;
+  if (!summary.fingerprint) delete summary.fingerprint;
+
+  if (change.type === 'protector_token' && summary.order === 'destroy-before-create') {
+    summary.warnings.push(
+      'destroy before create: revoking the only active token fails; add lifecycle { create_before_destroy = true } to this token',
+    );
+  }
+  return summary;
+}
+
+function describeActionReason(reason: string | undefined): string | undefined {
+  switch (reason) {
+    case undefined:
+    case 'replace_because_cannot_update':
+      return undefined;
+    case 'replace_because_tainted':
+      return 'the resource is tainted';
+    case 'replace_by_request':
+      return 'replacement requested (-replace)';
+    case 'replace_by_triggers':
+      return 'replace_triggered_by changed';
+    case 'delete_because_no_resource_config':
+      return 'removed from the configuration';
+    case 'delete_because_no_module':
+      return 'its module was removed from the configuration';
+    case 'delete_because_wrong_repetition':
+    case 'delete_because_count_index':
+    case 'delete_because_each_key':
+      return 'no longer among the count/for_each instances';
+    default:
+      return reason.startsWith('read_') ? undefined : reason.replace(/_/g, ' ');
+  }
+}
+
+/** One phrase per replaced attribute; every `keepers` path is folded into one phrase. */
+function describeReplacePaths(paths: readonly AttributePath[], values: RedactedChange): string[] {
+  const reasons: string[] = [];
+  const keeperKeys: string[] = [];
+  let wholeKeepers = false;
+  for (const path of paths) {
+    const [head, key] = path;
+    if (head === 'keepers') {
+      if (typeof key === 'string') keeperKeys.push(key);
+      else wholeKeepers = true;
+    } else if (head === 'rotate_after') {
+      const due = values.before.rotate_after;
+      reasons.push(typeof due === 'string' ? `rotate_after passed (${due})` : 'rotate_after passed');
+    } else {
+      const change = typeof head === 'string' && path.length === 1 ? scalarChange(values, head) : undefined;
+      reasons.push(change ? `${pathText(path)} changed (${change})` : `${pathText(path)} changed`);
+    }
+  }
+  if (wholeKeepers || keeperKeys.length > 0) {
+    const diff = keepersDiff(values, wholeKeepers ? undefined : keeperKeys);
+    reasons.push(diff ? `keepers changed (${diff})` : 'keepers changed');
+  }
+  return reasons;
+}
+
+function describeUpdate(name: string, values: RedactedChange): string {
+  const change = scalarChange(values, name);
+  if (name === 'keepers') {
+    const diff = keepersDiff(values, undefined);
+    return diff ? `keepers changed (${diff})` : 'keepers changed';
+  }
+  return change ? `${name} changed (${change})` : `${name} changed`;
+}
+
+/** Top-level attributes whose value changes (or becomes unknown), in plan order. */
+function changedAttributes(values: RedactedChange): string[] {
+  const names = new Set([...Object.keys(values.before), ...Object.keys(values.after), ...Object.keys(values.unknown)]);
+  return [...names].filter((name) => containsTrue(values.unknown[name]) || !deepEqual(values.before[name], values.after[name]));
+}
+
+/** `"a" → "b"` for scalar attributes; undefined when nothing (printable) changes. */
+function scalarChange(values: RedactedChange, name: string): string | undefined {
+  const before = values.before[name];
+  const after = containsTrue(values.unknown[name]) ? KNOWN_AFTER_APPLY : values.after[name];
+  if (deepEqual(before, after)) return undefined;
+  if (!isPrintable(before) || !isPrintable(after)) return undefined;
+  return `${show(before)} → ${show(after)}`;
+}
+
+function valueChange(values: RedactedChange, key: string, action: SummaryAction): ValueChange | undefined {
+  const before = action === 'create' ? undefined : textOf(values.before[key]);
+  const after = action === 'delete' ? undefined : containsTrue(values.unknown[key]) ? KNOWN_AFTER_APPLY : textOf(values.after[key]);
+  if (before === undefined && after === undefined) return undefined;
+  return { ...(before !== undefined && { before }), ...(after !== undefined && { after }) };
+}
+
+/**
+ * `reason: "a" → "b", ticket: (sensitive value) changed` for the keepers map: every key that
+ * differs, or only `keys` when Terraform named them. A redacted key says that it changed, never how.
+ */
+function keepersDiff(values: RedactedChange, keys: readonly string[] | undefined): string | undefined {
+  if (values.unknown.keepers === true) return `now ${KNOWN_AFTER_APPLY}`;
+  const before = asRecord(values.before.keepers);
+  const after = asRecord(values.after.keepers);
+  const unknown = asRecord(values.unknown.keepers);
+  const candidates = keys ?? [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])];
+  const parts: string[] = [];
+  for (const key of new Set(candidates)) {
+    const afterValue = unknown[key] === true ? KNOWN_AFTER_APPLY : after[key];
+    const redacted = before[key] === REDACTED || afterValue === REDACTED;
+    // Without Terraform naming the keys, equal-looking values (redacted ones included) count as unchanged.
+    if (keys === undefined && deepEqual(before[key], afterValue)) continue;
+    if (!(key in before)) parts.push(`${key}: added ${show(afterValue)}`);
+    else if (!(key in after) && unknown[key] !== true) parts.push(`${key}: removed`);
+    else if (redacted) parts.push(`${key}: ${REDACTED} changed`);
+    else parts.push(`${key}: ${show(before[key])} → ${show(afterValue)}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+function pathText(path: AttributePath): string {
+  return path.map((step, index) => (typeof step === 'number' ? `[${step}]` : index === 0 ? step : `.${step}`)).join('');
+}
+
+function show(value: unknown): string {
+  if (value === REDACTED || value === KNOWN_AFTER_APPLY) return value;
+  if (value === null || value === undefined) return 'null';
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isPrintable(value: unknown): boolean {
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return true;
+  return typeof value === 'string' && value.length <= 100;
+}
+
+function containsTrue(mask: unknown): boolean {
+  if (mask === true) return true;
+  if (Array.isArray(mask)) return mask.some(containsTrue);
+  if (typeof mask === 'object' && mask !== null) return Object.values(mask).some(containsTrue);
+  return false;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

@@ -1,0 +1,177 @@
+/**
+ * The rotation summary of a plan: actions and reasons per protector resource, and no sensitive
+ * value in any output. The fixtures are `terraform show -json` documents holding fake secrets
+ * (every one contains "SECRET"), placed wherever Terraform puts real ones.
+ */
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { PlanJsonError, REDACTED, renderPlanSummary, type ResourceSummary } from '../../../src/plan-summary';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'protector');
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+
+/** Every fake secret planted in a fixture. */
+function plantedSecrets(text: string): string[] {
+  const secrets = [...new Set(text.match(/FAKE-[A-Za-z0-9-]*SECRET[A-Za-z0-9-]*/g) ?? [])];
+  expect(secrets.length).toBeGreaterThan(0);
+  return secrets;
+}
+
+function expectNoSecret(output: string, fixtureText: string): void {
+  for (const secret of plantedSecrets(fixtureText)) {
+    expect(output).not.toContain(secret);
+    // Not even a recognisable part of one.
+    expect(output).not.toContain(secret.slice(-12));
+  }
+}
+
+function byAddress(resources: ResourceSummary[], address: string): ResourceSummary {
+  const found = resources.find((resource) => resource.address === address);
+  if (!found) throw new Error(`no summary for ${address}; have ${resources.map((r) => r.address).join(', ')}`);
+  return found;
+}
+
+describe.each(['rotation-due.json', 'keepers-changed.json', 'no-changes.json'])('%s', (name) => {
+  test.each(['text', 'json'] as const)('the %s output holds no sensitive value', (format) => {
+    const text = fixture(name);
+    expectNoSecret(renderPlanSummary(text, { format }).output, text);
+  });
+});
+
+test('a due token is replaced with its reason, and the token file follows it', () => {
+  const { summary, output } = renderPlanSummary(fixture('rotation-due.json'));
+
+  const token = byAddress(summary.resources, 'protector_token.app');
+  expect(token).toMatchObject({ action: 'replace', order: 'create-before-destroy' });
+  expect(token.reasons).toEqual(['rotate_after passed (2026-03-01T10:00:20Z)']);
+  expect(token.tokenId).toEqual({ before: 'tok_oldoldoldo', after: '(known after apply)' });
+  expect(token.fingerprint).toEqual({ before: 'sha256:0123456789ab', after: '(known after apply)' });
+
+  const file = byAddress(summary.resources, 'protector_token_file.app');
+  expect(file.action).toBe('update');
+  expect(file.reasons).toContain('token_id changed ("tok_oldoldoldo" → (known after apply))');
+
+  // The no-op configuration is left out; the Kubernetes secret is counted, not detailed.
+  expect(summary.resources.map((r) => r.address)).toEqual(['protector_token.app', 'protector_token_file.app']);
+  expect(summary.otherChanges).toBe(1);
+  expect(summary.counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0 });
+
+  expect(output).toContain('Rotation summary: 1 to replace, 1 to update.');
+  expect(output).toMatch(/replace +protector_token\.app \(new token first, old one revoked after the drain\)/);
+  expect(output).toContain('why:         rotate_after passed (2026-03-01T10:00:20Z)');
+  expect(output).toContain('fingerprint: sha256:0123456789ab → (known after apply)');
+  expect(output).toContain('1 change to other resources not shown');
+});
+
+test('a keepers change names the changed keepers, redacting the sensitive one', () => {
+  const { summary } = renderPlanSummary(fixture('keepers-changed.json'));
+  const token = byAddress(summary.resources, 'module.production.protector_token.this');
+  expect(token.action).toBe('replace');
+  expect(token.reasons).toEqual([`keepers changed (reason: "initial" → "incident-42", ticket: ${REDACTED} changed)`]);
+});
+
+test('a rotation_period change that does not make the token due is an update moving rotate_after', () => {
+  const { summary } = renderPlanSummary(fixture('keepers-changed.json'));
+  const token = byAddress(summary.resources, 'protector_token.staging');
+  expect(token.action).toBe('update');
+  expect(token.reasons).toEqual([
+    'rotate_after changed ("2026-04-01T10:00:00Z" → "2026-04-15T10:00:00Z")',
+    'rotation_period changed ("30d" → "45d")',
+  ]);
+  expect(token.fingerprint).toEqual({ before: 'sha256:cccccccccccc', after: 'sha256:cccccccccccc' });
+});
+
+test('tainted, removed and new tokens, and a warning for destroy-before-create', () => {
+  const { summary, output } = renderPlanSummary(fixture('keepers-changed.json'));
+
+  const tainted = byAddress(summary.resources, 'protector_token.legacy');
+  expect(tainted).toMatchObject({ action: 'replace', order: 'destroy-before-create', reasons: ['the resource is tainted'] });
+  expect(tainted.warnings.join(' ')).toMatch(/create_before_destroy/);
+
+  expect(byAddress(summary.resources, 'protector_token.old')).toMatchObject({
+    action: 'delete',
+    reasons: ['removed from the configuration'],
+    tokenId: { before: 'tok_goneawaygo' },
+  });
+  expect(byAddress(summary.resources, 'protector_token.new')).toMatchObject({ action: 'create', reasons: ['new token'] });
+  // Data source reads are not changes.
+  expect(summary.resources.some((r) => r.address.startsWith('data.'))).toBe(false);
+  expect(output).toContain('Rotation summary: 2 to replace, 1 to create, 1 to update, 1 to delete.');
+  expect(output).toContain('WARNING:');
+});
+
+test('a plan without protector changes says so', () => {
+  expect(renderPlanSummary(fixture('no-changes.json')).output).toBe('Rotation summary: no changes to protector resources.\n');
+});
+
+test('state JSON instead of a plan is refused with what to pass instead', () => {
+  expect(() => renderPlanSummary(fixture('state-not-plan.json'), { source: 'state.json' })).toThrow(PlanJsonError);
+  expect(() => renderPlanSummary(fixture('state-not-plan.json'), { source: 'state.json' })).toThrow(/state\.json holds Terraform state, not a plan.*terraform plan -out/);
+});
+
+test('text that is not JSON is refused without echoing it', () => {
+  const secret = 'FAKE-TOKEN-SECRET-in-broken-input-0000';
+  let message = '';
+  try {
+    renderPlanSummary(`{"value": "${secret}"`, { source: 'plan.json' });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toMatch(/plan\.json is not JSON\. Pass the output of `terraform show -json PLANFILE`/);
+  expect(message).not.toContain(secret);
+});
+
+test('a malformed plan is refused naming the field, not its value', () => {
+  const secret = 'FAKE-TOKEN-SECRET-malformed-1111';
+  const text = JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'x', type: 'protector_token', change: { actions: secret } }] });
+  expect(() => renderPlanSummary(text)).toThrow(/resource_changes\.0\.change\.actions/);
+  try {
+    renderPlanSummary(text);
+  } catch (error) {
+    expect((error as Error).message).not.toContain(secret);
+  }
+});
+
+describe('protector plan summary (the command)', () => {
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [BIN, 'plan', 'summary', ...args], { encoding: 'utf8', input, timeout: 30_000 });
+
+  test('summarizes a plan JSON file and a plan on stdin', () => {
+    const file = path.join(FIXTURES, 'rotation-due.json');
+    const fromFile = run([file]);
+    expect(fromFile.stderr).toBe('');
+    expect(fromFile.status).toBe(0);
+    expect(fromFile.stdout).toContain('rotate_after passed');
+    expectNoSecret(fromFile.stdout, fixture('rotation-due.json'));
+
+    const fromStdin = run(['-', '--format', 'json'], fixture('rotation-due.json'));
+    expect(fromStdin.status).toBe(0);
+    expect(JSON.parse(fromStdin.stdout).counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0 });
+  });
+
+  test('bad usage exits 2 with a message and no stack trace', () => {
+    const neither = run([]);
+    expect(neither.status).toBe(2);
+    expect(neither.stderr).toMatch(/Pass exactly one of/);
+    const missing = run(['/nonexistent/plan.json']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read \/nonexistent\/plan\.json: no such file/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+test('a secret that leaks into an attribute not marked sensitive is still scrubbed from the text', () => {
+  // GIVEN a plan whose token value (marked sensitive on the token) also sits unmarked elsewhere
+  const secret = 'FAKE-TOKEN-SECRET-unmarked-copy-5555';
+  const plan = JSON.parse(fixture('rotation-due.json'));
+  plan.resource_changes[1].change.before.value = secret;
+  plan.resource_changes[2].change.before.note = secret;
+  plan.resource_changes[2].change.after.note = 'other';
+  // WHEN summarized
+  const { output } = renderPlanSummary(JSON.stringify(plan));
+  // THEN the changed attribute is reported, its old value is not
+  expect(output).toContain(`note changed ("${REDACTED}" → "other")`);
+  expect(output).not.toContain(secret);
+});

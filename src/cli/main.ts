@@ -6,7 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, ProtectorError, exitCodeFor } from '../errors';
 import { register as registerEmulator } from './commands/emulator';
 import { register as registerInstance } from './commands/instance';
+import { register as registerPlan } from './commands/plan';
 import { register as registerProvider } from './commands/provider';
+import { register as registerStatus } from './commands/status';
 
 const program = new Command('protector')
   .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
@@ -16,7 +18,9 @@ const program = new Command('protector')
 
 registerEmulator(program);
 registerInstance(program);
+registerPlan(program);
 registerProvider(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -15,6 +15,8 @@ export interface InstanceOptions {
   deploymentType: DeploymentType;
   intervalMs: number;
   version: string;
+  /** Re-read the token file when it changes (default). False plays a stuck instance that keeps its first token. */
+  follow: boolean;
 }
 
 export interface RawInstanceOptions {
@@ -24,6 +26,8 @@ export interface RawInstanceOptions {
   deploymentType: string;
   interval: string;
   version: string;
+  /** Default true. */
+  follow?: boolean;
 }
 
 export const DEFAULT_INTERVAL = '500ms';
@@ -45,6 +49,7 @@ export function parseInstanceOptions(raw: RawInstanceOptions): InstanceOptions {
     deploymentType: parseDeploymentType(raw.deploymentType),
     intervalMs: parseInterval(raw.interval),
     version: parseVersion(raw.version),
+    follow: raw.follow ?? true,
   };
 }
 

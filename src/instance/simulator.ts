@@ -39,10 +39,11 @@ export class InstanceSimulator {
   }
 
   start(): void {
-    this.#tokenFile.watch();
+    if (this.#options.follow) this.#tokenFile.watch();
     this.#log(
       `started: ${this.#options.deploymentType} instance, token ${this.#tokenFile.fingerprint}, ` +
-        `heartbeat every ${this.#options.intervalMs}ms to ${this.#options.endpoint}`,
+        `heartbeat every ${this.#options.intervalMs}ms to ${this.#options.endpoint}` +
+        (this.#options.follow ? '' : '; not following the token file (--no-follow)'),
     );
     this.#beat();
   }
@@ -78,7 +79,8 @@ export class InstanceSimulator {
   }
 
   async #heartbeatOnce(): Promise<void> {
-    const token = this.#tokenFile.current();
+    // A stuck instance keeps the token it started with, whatever happens to the file.
+    const token = this.#options.follow ? this.#tokenFile.current() : this.#tokenFile.initial;
     const fingerprint = fingerprintOf(token);
     if (!this.#tokensUsed.includes(fingerprint)) this.#tokensUsed.push(fingerprint);
     try {

@@ -17,6 +17,8 @@ export type TokenFileEvent =
 export class TokenFile {
   readonly path: string;
   #value: string;
+  /** The value read at start (what a stuck instance keeps using). */
+  readonly initial: string;
   #statKey: string;
   #watcher: FSWatcher | undefined;
   readonly #onEvent: (event: TokenFileEvent) => void;
@@ -30,6 +32,7 @@ export class TokenFile {
       throw new InstanceUsageError(`--token-file ${path}: ${first.reason}. Write the token value into it (one line) first.`);
     }
     this.#value = first.value;
+    this.initial = first.value;
     this.#statKey = first.statKey;
   }
 

@@ -12,6 +12,7 @@ interface InstanceFlags {
   deploymentType: string;
   interval: string;
   version: string;
+  follow: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .requiredOption('--deployment-type <type>', 'kubernetes or reverse_proxy')
     .option('--interval <duration>', 'time between heartbeats, e.g. 500ms, 2s', '500ms')
     .option('--version <version>', 'Protector version reported in heartbeats', '1.0.0-simulated')
+    .option('--no-follow', 'never re-read the token file: play a stuck instance that keeps its first token')
     .action(async (flags: InstanceFlags) => {
       await runInstance(flags);
     });

@@ -89,7 +89,7 @@ export async function startHost(options: HostOptions): Promise<void> {
     server.bindAsync(`unix:${socketPath}`, credentials, (error) => (error ? reject(error) : resolve()));
   });
   options.announce(handshakeLine(socketPath, certificateDer));
-  log.debug('plugin started', { socket: socketPath, tls: certificateDer !== undefined });
+  log.debug('plugin started', { socket: socketPath, tls: certificateDer !== undefined, startup_ms: Math.round(performance.now()) });
 }
 
 function providerImplementation(service: grpc.ServiceDefinition, options: HostOptions): grpc.UntypedServiceImplementation {

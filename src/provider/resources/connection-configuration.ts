@@ -116,7 +116,9 @@ function validateConfig(config: ConnectionConfigurationModel, diagnostics: Diagn
       'Target Not Allowed For Kubernetes',
       'A `target` block only applies to `deployment_type = "reverse_proxy"`: a Kubernetes Protector does not forward ' +
         'traffic to an origin. Remove the `target` block, or set `deployment_type = "reverse_proxy"`.',
-      ['target'],
+      // Terraform locates attributes only: a path ending at a block would point at the resource
+      // header, so point at the block's first attribute to show the offending block.
+      ['target', 'host'],
     );
   }
 }
@@ -132,7 +134,7 @@ async function modifyPlan(request: PlanRequest<ConnectionConfigurationModel>, ct
   // Inputs may still be unknown at plan time (the model types describe apply-time values).
   const replacedBy = REPLACING_ATTRIBUTES.filter((name) => (planned[name] as Value) !== Unknown && planned[name] !== prior[name]);
   if (replacedBy.length === 0) return;
-  await warnTokensRevoked(prior, ctx, `it is replaced because ${replacedBy.map((name) => `\`${name}\``).join(', ')} changed`);
+  await warnTokensRevoked(prior, ctx, `Replacing it (${replacedBy.map((name) => `\`${name}\``).join(', ')} changed) deletes it, which`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ async function destroy(state: ConnectionConfigurationModel, ctx: HandlerContext)
 
 /** Destroying revokes every token of the configuration: say so while the plan can still be rejected. */
 async function planDestroy(prior: ConnectionConfigurationModel, ctx: HandlerContext): Promise<void> {
-  await warnTokensRevoked(prior, ctx, 'it is destroyed');
+  await warnTokensRevoked(prior, ctx, 'Destroying it');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +236,8 @@ export const connectionConfigurationResource = defineResource<ConnectionConfigur
 // Pure helpers
 // ---------------------------------------------------------------------------------------------
 
-async function warnTokensRevoked(prior: ConnectionConfigurationModel, ctx: HandlerContext, why: string): Promise<void> {
+/** `action` starts the sentence, e.g. "Destroying it". */
+async function warnTokensRevoked(prior: ConnectionConfigurationModel, ctx: HandlerContext, action: string): Promise<void> {
   const id = known(prior.id);
   let active = '';
   try {
@@ -247,8 +250,8 @@ async function warnTokensRevoked(prior: ConnectionConfigurationModel, ctx: Handl
   }
   ctx.diagnostics.warning(
     'Deleting A Connection Configuration Revokes Its Tokens',
-    `Connection configuration ${JSON.stringify(prior.name)} (${id}) is deleted because ${why}: that revokes every ` +
-      `token it has (revoke reason CONFIGURATION_DELETED).${active} Protector instances still using those tokens ` +
+    `Connection configuration ${JSON.stringify(prior.name)} (${id}): ${action} revokes every token it has ` +
+      `(revoke reason CONFIGURATION_DELETED).${active} Protector instances still using those tokens ` +
       'stop authenticating. Move them to another configuration first if they must keep running.',
   );
 }

@@ -29,7 +29,7 @@ afterAll(async () => {
 describe('validation', () => {
   test('a target block on a kubernetes configuration is an error on the target path', () => {
     const items = harness.validate(resource, config({ deployment_type: 'kubernetes' }));
-    expect(items).toEqual([expect.objectContaining({ severity: 'error', summary: 'Target Not Allowed For Kubernetes', path: ['target'] })]);
+    expect(items).toEqual([expect.objectContaining({ severity: 'error', summary: 'Target Not Allowed For Kubernetes', path: ['target', 'host'] })]);
     expect(items[0]!.detail).toMatch(/Remove the `target` block, or set `deployment_type = "reverse_proxy"`/);
   });
 
@@ -96,13 +96,13 @@ describe('lifecycle against the emulator', () => {
     expect(harness.last).toEqual([
       expect.objectContaining({ severity: 'warning', summary: 'Deleting A Connection Configuration Revokes Its Tokens' }),
     ]);
-    expect(harness.last[0]!.detail).toContain('`deployment_type` changed');
+    expect(harness.last[0]!.detail).toContain('Replacing it (`deployment_type` changed) deletes it, which revokes every token it has');
     expect(harness.last[0]!.detail).toContain(tokens.active[0]!.fingerprint);
 
     // WHEN destroyed THEN the plan warns first, and the delete revokes the tokens
     await harness.plan(resource, updated.state, null);
     expect(harness.last).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Deleting A Connection Configuration Revokes Its Tokens' })]);
-    expect(harness.last[0]!.detail).toMatch(/is deleted because it is destroyed: that revokes every token.*CONFIGURATION_DELETED/);
+    expect(harness.last[0]!.detail).toMatch(/Destroying it revokes every token it has \(revoke reason CONFIGURATION_DELETED\)/);
     expect(await harness.apply(resource, updated.state, null)).toBeNull();
     expect(harness.last).toEqual([]);
     await expect(harness.deps.api.getConnectionConfiguration(state.id as string)).rejects.toThrow(/not found|does not exist/i);

@@ -226,6 +226,8 @@ export const ActivityTypeSchema = z.enum([
   'TOKEN_REVOKED',
   'INSTANCE_FIRST_SEEN',
   'AUTHENTICATION_FAILED',
+  /** An instance's heartbeat came with another token than its previous one (it moved to a new token). */
+  'INSTANCE_TOKEN_CHANGED',
 ]);
 export type ActivityType = z.infer<typeof ActivityTypeSchema>;
 

@@ -278,6 +278,15 @@ export class EmulatorStore {
     const now = this.nowIso();
     const known = this.state.instances.find((i) => i.connectionConfigurationId === configId && i.instanceId === heartbeat.instanceId);
     if (known) {
+      // Recorded so that a rotation can be audited: every instance moved before the old token was revoked.
+      if (known.tokenId !== token.tokenId) {
+        this.record(configId, 'INSTANCE_TOKEN_CHANGED', {
+          instanceId: heartbeat.instanceId,
+          tokenId: token.tokenId,
+          tokenFingerprint: token.fingerprint,
+          detail: `Instance ${heartbeat.instanceId} moved from token ${known.tokenFingerprint} to ${token.fingerprint}.`,
+        });
+      }
       known.tokenId = token.tokenId;
       known.tokenFingerprint = token.fingerprint;
       known.version = heartbeat.version;

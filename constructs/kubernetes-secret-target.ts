@@ -69,15 +69,23 @@ const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z
  * holding the token fingerprint. Kubernetes deployment type only.
  */
 export class KubernetesSecretTarget implements IRegistrationTarget {
+  /** Always `DeploymentType.KUBERNETES`. */
   public readonly deploymentType = DeploymentType.KUBERNETES;
+  /** `KubernetesSecret-<namespace>-<secretName>`. */
   public readonly id: string;
+  /** `Kubernetes Secret <namespace>/<secretName>`. */
   public readonly description: string;
-  /** The validated props, defaults applied. */
+  /** The Secret's namespace. */
   public readonly namespace: string;
+  /** The Secret's name. */
   public readonly secretName: string;
+  /** The key holding the token (default applied). */
   public readonly key: string;
+  /** The workloads rolled onto a new token. */
   public readonly restart: readonly WorkloadReference[];
+  /** Whether the token goes into `data_wo` (true) or `data` (false). */
   public readonly writeOnly: boolean;
+  /** The annotation key carrying the token fingerprint. */
   public readonly fingerprintAnnotation: string;
   private readonly provider?: TerraformProvider;
 

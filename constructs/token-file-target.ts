@@ -21,8 +21,11 @@ export interface TokenFileTargetProps {
  * machine that runs Terraform and keeps only a hash in state. Reverse-proxy deployment type only.
  */
 export class TokenFileTarget implements IRegistrationTarget {
+  /** Always `DeploymentType.REVERSE_PROXY`. */
   public readonly deploymentType = DeploymentType.REVERSE_PROXY;
+  /** `TokenFile-<path>`. */
   public readonly id: string;
+  /** `token file <path>`. */
   public readonly description: string;
   /** The file's path. */
   public readonly path: string;

@@ -6,16 +6,21 @@
  * including type 12 refined unknowns, as unknown since we do not use refinements).
  */
 import { Unknown, type AttributeType, type Value } from '../framework/types';
-import { MsgpackReader, type Head } from './msgpack-reader';
+import { MsgpackFormatError, MsgpackReader, type Head } from './msgpack-reader';
 import { MsgpackWriter } from './msgpack-writer';
 
 export class CodecError extends Error {}
 
 export function decodeMsgpack(bytes: Uint8Array, type: AttributeType): Value {
   const reader = new MsgpackReader(bytes);
-  const value = decodeItem(reader, type, []);
-  if (!reader.done) throw new CodecError('trailing bytes after the MessagePack value');
-  return value;
+  try {
+    const value = decodeItem(reader, type, []);
+    if (!reader.done) throw new CodecError('trailing bytes after the MessagePack value');
+    return value;
+  } catch (error) {
+    if (error instanceof MsgpackFormatError) throw new CodecError(error.message);
+    throw error;
+  }
 }
 
 export function encodeMsgpack(value: Value, type: AttributeType): Uint8Array {

@@ -1,4 +1,5 @@
-# A runnable example: two connection configurations, one per deployment type.
+# A runnable example: two connection configurations, one per deployment type, each with a
+# rotating token; the reverse-proxy token is written to a file the local Protector reads.
 #
 #   protector provider install        # once: puts the provider in the local filesystem mirror
 #   terraform init && terraform apply -var edgerc=~/.edgerc -var section=default
@@ -37,6 +38,18 @@ variable "group_id" {
   default = "grp_12345"
 }
 
+variable "token_file" {
+  type        = string
+  description = "Where the reverse-proxy Protector on this host reads its token from."
+  default     = "/tmp/protector-example/token"
+}
+
+variable "token_generation" {
+  type        = string
+  description = "Change it to rotate the tokens at once."
+  default     = "1"
+}
+
 provider "protector" {
   edgerc  = var.edgerc
   section = var.section
@@ -64,10 +77,63 @@ resource "protector_connection_configuration" "cluster" {
   group_id        = var.group_id
 }
 
+resource "protector_token" "edge" {
+  connection_configuration_id = protector_connection_configuration.edge.id
+  rotation_period             = "90d"
+  drain_timeout               = "10m"
+  keepers = {
+    generation = var.token_generation
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "protector_token_file" "edge" {
+  connection_configuration_id = protector_connection_configuration.edge.id
+  token_id                    = protector_token.edge.id
+  path                        = var.token_file
+}
+
+resource "protector_token" "cluster" {
+  connection_configuration_id = protector_connection_configuration.cluster.id
+  rotation_period             = "180d"
+  keepers = {
+    generation = var.token_generation
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+data "protector_instances" "edge" {
+  connection_configuration_id = protector_connection_configuration.edge.id
+}
+
 output "edge_configuration_id" {
   value = protector_connection_configuration.edge.id
 }
 
 output "cluster_configuration_id" {
   value = protector_connection_configuration.cluster.id
+}
+
+output "edge_token_fingerprint" {
+  value = protector_token.edge.fingerprint
+}
+
+output "edge_token_rotate_after" {
+  value = protector_token.edge.rotate_after
+}
+
+# Feed this to a Kubernetes Secret (for example kubernetes_secret_v1 with data_wo).
+output "cluster_token" {
+  value     = protector_token.cluster.value
+  sensitive = true
+}
+
+output "edge_instances" {
+  value = { for instance in data.protector_instances.edge.instances : instance.id => instance.token_fingerprint }
 }

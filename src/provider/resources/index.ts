@@ -3,7 +3,8 @@ import type { DataSourceDefinition, ResourceDefinition } from '../framework/type
 import { connectionConfigurationResource } from './connection-configuration';
 import { instancesDataSource } from './instances-data-source';
 import { tokenResource } from './token';
+import { tokenFileResource } from './token-file';
 import { tokensDataSource } from './tokens-data-source';
 
-export const resources: ResourceDefinition[] = [connectionConfigurationResource, tokenResource];
+export const resources: ResourceDefinition[] = [connectionConfigurationResource, tokenResource, tokenFileResource];
 export const dataSources: DataSourceDefinition[] = [tokensDataSource, instancesDataSource];

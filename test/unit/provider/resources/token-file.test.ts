@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connectionConfigurationResource } from '../../../../src/provider/resources/connection-configuration';
+import { holdsToken, tokenFileResource as resource } from '../../../../src/provider/resources/token-file';
+import { tokenResource } from '../../../../src/provider/resources/token';
+import { fingerprintOf } from '../../../../src/api/fingerprint';
+import { Unknown, type Model } from '../../../../src/provider/framework/types';
+import { expectNoErrors, startHarness, type Harness } from './harness';
+
+let harness: Harness;
+let dir: string;
+let configId: string;
+let token: Model;
+beforeAll(async () => {
+  harness = await startHarness();
+  const configuration = await harness.converge(connectionConfigurationResource, null, {
+    id: null, created_at: null, name: 'files', description: null, deployment_type: 'reverse_proxy',
+    contract_id: 'ctr_1', group_id: 'grp_1', target: null,
+  });
+  configId = configuration.state!.id as string;
+  token = (await harness.converge(tokenResource, null, tokenConfig({ v: '1' }))).state!;
+});
+afterAll(async () => {
+  await harness.close();
+});
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'protector-token-file-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tokenConfig(keepers: Record<string, string>): Model {
+  return {
+    id: null, connection_configuration_id: configId, rotation_period: null, keepers, drain_timeout: null,
+    require_drain: false, value: null, fingerprint: null, created_at: null, rotate_after: null,
+  };
+}
+
+function fileConfig(tokenId: Model[string], overrides: Partial<Model> = {}): Model {
+  return {
+    id: null, connection_configuration_id: configId, token_id: tokenId, path: path.join(dir, 'sub', 'token'),
+    file_permission: null, fingerprint: null, content_sha256: null, ...overrides,
+  };
+}
+
+const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+
+test('writes the token with mode 0600, keeps only hashes in state, and a second plan changes nothing', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  const file = path.join(dir, 'sub', 'token');
+  expect(fs.readFileSync(file, 'utf8')).toBe(token.value);
+  expect(modeOf(file)).toBe('600');
+  expect(fs.readdirSync(path.dirname(file))).toEqual(['token']); // no temporary left behind
+  expect(state).toMatchObject({ id: file, fingerprint: token.fingerprint, file_permission: '0600' });
+  expect(JSON.stringify(state)).not.toContain(token.value as string);
+  expect(harness.everythingSaid()).not.toContain(token.value as string);
+
+  const refreshed = await harness.read(resource, state!);
+  expect(refreshed).toEqual(state);
+  const noop = await harness.plan(resource, refreshed, fileConfig(token.id));
+  expect(noop.planned).toEqual(state);
+});
+
+test('a tampered file is planned for a rewrite and repaired', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  fs.writeFileSync(state!.path as string, 'not-the-token');
+
+  const refreshed = await harness.read(resource, state!);
+  const plan = await harness.plan(resource, refreshed, fileConfig(token.id));
+  expect(plan.planned).toMatchObject({ content_sha256: Unknown, fingerprint: token.fingerprint });
+  await harness.apply(resource, refreshed, plan.planned);
+  expectNoErrors(harness.last);
+  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(token.value);
+});
+
+test('a missing file is written again, and a changed permission set back', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id, { file_permission: '0640' }));
+  fs.rmSync(state!.path as string);
+  const missing = await harness.read(resource, state!);
+  expect(missing).toMatchObject({ content_sha256: null });
+  const repaired = await harness.converge(resource, missing, fileConfig(token.id, { file_permission: '0640' }));
+  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(token.value);
+  expect(modeOf(state!.path as string)).toBe('640');
+
+  fs.chmodSync(state!.path as string, 0o644);
+  const loose = await harness.read(resource, repaired.state!);
+  expect(loose).toMatchObject({ file_permission: '0644' });
+  await harness.converge(resource, loose, fileConfig(token.id, { file_permission: '0640' }));
+  expect(modeOf(state!.path as string)).toBe('640');
+});
+
+test('a new token id (a rotation) rewrites the file in place with the new token', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  const next = (await harness.converge(tokenResource, null, tokenConfig({ v: '2' }))).state!;
+
+  const plan = await harness.plan(resource, state, fileConfig(Unknown));
+  expect(plan.requiresReplace).toEqual([]);
+  expect(plan.planned).toMatchObject({ fingerprint: Unknown, content_sha256: Unknown });
+  const moved = await harness.converge(resource, state, fileConfig(next.id));
+  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(next.value);
+  expect(moved.state).toMatchObject({ token_id: next.id, fingerprint: next.fingerprint });
+  await harness.apply(tokenResource, token, null); // the old token goes, as with create_before_destroy
+  token = next;
+});
+
+test('destroy removes the file, and tolerates it being gone already', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  expect(await harness.apply(resource, state, null)).toBeNull();
+  expect(fs.existsSync(state!.path as string)).toBe(false);
+  expect(await harness.apply(resource, state, null)).toBeNull();
+  expectNoErrors(harness.last);
+});
+
+test.each([
+  ['path', 'relative/token', /expected an absolute path such as "\/etc\/protector\/token", got "relative\/token"/],
+  ['file_permission', '0200', /lets the owner read the file/],
+  ['file_permission', '640', /four octal digits/],
+  ['token_id', 'abc', /expected a token id/],
+])('%s = %p is rejected on that attribute', (name, value, message) => {
+  const items = harness.validate(resource, fileConfig('tok_0000000000', { [name]: value }));
+  expect(items).toEqual([expect.objectContaining({ severity: 'error', path: [name] })]);
+  expect(items[0]!.detail).toMatch(message);
+});
+
+test('holdsToken compares the content hash with the fingerprint', () => {
+  const value = 'x'.repeat(40);
+  const sha = require('node:crypto').createHash('sha256').update(value).digest('hex') as string;
+  expect(holdsToken(sha, fingerprintOf(value))).toBe(true);
+  expect(holdsToken(sha, fingerprintOf('y'.repeat(40)))).toBe(false);
+  expect(holdsToken(null, fingerprintOf(value))).toBe(false);
+});

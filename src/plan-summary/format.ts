@@ -26,6 +26,7 @@ function formatResource(resource: ResourceSummary): string[] {
   const lines = [heading];
   const detail = (label: string, text: string) => lines.push(`        ${`${label}:`.padEnd(13)}${text}`);
   resource.reasons.forEach((reason, index) => detail(index === 0 ? 'why' : '', reason));
+  if (resource.file) detail('file', resource.file);
   if (resource.tokenId) detail('token', arrow(resource.tokenId));
   if (resource.fingerprint) detail('fingerprint', arrow(resource.fingerprint));
   for (const warning of resource.warnings) detail('WARNING', warning);

@@ -27,6 +27,8 @@ export interface ResourceSummary {
   /** The token id (of a token, or the token a token file holds). */
   tokenId?: ValueChange;
   fingerprint?: ValueChange;
+  /** The file a `protector_token_file` writes. */
+  file?: string;
   /** A warning a reviewer should not miss. */
   warnings: string[];
 }
@@ -99,7 +101,7 @@ function summarizeResource(change: ResourceChange, action: SummaryAction): Resou
     const period = scalarChange(values, 'rotation_period');
     if (period && change.type === 'protector_token') summary.reasons.push(`rotation_period ${period}`);
   } else if (action === 'update') {
-    summary.reasons.push(...changedAttributes(values).map((name) => describeUpdate(name, values)));
+    summary.reasons.push(...describeUpdates(change.type, values));
   } else if (action === 'create' && !actionReason) {
     summary.reasons.push(change.type === 'protector_token' ? 'new token' : 'new resource');
   } else if (action === 'delete' && !actionReason) {
@@ -111,6 +113,10 @@ function summarizeResource(change: ResourceChange, action: SummaryAction): Resou
   summary.tokenId = valueChange(values, idKey, action);
   const fingerprintKey = ['fingerprint', 'token_fingerprint'].find((key) => key in values.before || key in values.after);
   if (fingerprintKey) summary.fingerprint = valueChange(values, fingerprintKey, action);
+  if (change.type === 'protector_token_file') {
+    const file = textOf(values.after.path) ?? textOf(values.before.path);
+    if (file) summary.file = file;
+  }
   if (!summary.tokenId) delete summary.tokenId;
   if (!summary.fingerprint) delete summary.fingerprint;
 
@@ -169,6 +175,21 @@ function describeReplacePaths(paths: readonly AttributePath[], values: RedactedC
     reasons.push(diff ? `keepers changed (${diff})` : 'keepers changed');
   }
   return reasons;
+}
+
+/**
+ * The reasons of an in-place update. A token file's fingerprint and content hash follow its
+ * token: they are reasons only when the file changed on its own (a repair).
+ */
+function describeUpdates(type: string, values: RedactedChange): string[] {
+  let names = changedAttributes(values);
+  if (type === 'protector_token_file') {
+    const followers = ['fingerprint', 'content_sha256'];
+    const repaired = !names.includes('token_id') && names.includes('content_sha256');
+    names = names.filter((name) => !followers.includes(name));
+    if (repaired) return ['the file is missing or was changed outside Terraform: it is rewritten', ...names.map((name) => describeUpdate(name, values))];
+  }
+  return names.map((name) => describeUpdate(name, values));
 }
 
 function describeUpdate(name: string, values: RedactedChange): string {

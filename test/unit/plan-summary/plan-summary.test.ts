@@ -51,7 +51,9 @@ test('a due token is replaced with its reason, and the token file follows it', (
 
   const file = byAddress(summary.resources, 'protector_token_file.app');
   expect(file.action).toBe('update');
-  expect(file.reasons).toContain('token_id changed ("tok_oldoldoldo" → (known after apply))');
+  // Its fingerprint and content hash follow the token: not reasons of their own.
+  expect(file.reasons).toEqual(['token_id changed ("tok_oldoldoldo" → (known after apply))']);
+  expect(file.file).toBe('/srv/protector/token');
 
   // The no-op configuration is left out; the Kubernetes secret is counted, not detailed.
   expect(summary.resources.map((r) => r.address)).toEqual(['protector_token.app', 'protector_token_file.app']);
@@ -174,4 +176,23 @@ test('a secret that leaks into an attribute not marked sensitive is still scrubb
   // THEN the changed attribute is reported, its old value is not
   expect(output).toContain(`note changed ("${REDACTED}" → "other")`);
   expect(output).not.toContain(secret);
+});
+
+test('a token file changed outside Terraform is planned for repair, and the summary says so', () => {
+  // GIVEN a plan that rewrites a tampered token file (same token, content hash gone)
+  const plan = JSON.parse(fixture('rotation-due.json'));
+  plan.resource_changes = [plan.resource_changes[2]];
+  const change = plan.resource_changes[0].change;
+  change.before.content_sha256 = null;
+  change.after = { ...change.before, content_sha256: undefined };
+  change.after_unknown = { content_sha256: true };
+  // WHEN summarized
+  const { summary, output } = renderPlanSummary(JSON.stringify(plan));
+  // THEN
+  expect(summary.resources[0]).toMatchObject({
+    action: 'update',
+    reasons: ['the file is missing or was changed outside Terraform: it is rewritten'],
+    tokenId: { before: 'tok_oldoldoldo', after: 'tok_oldoldoldo' },
+  });
+  expect(output).toContain('file:        /srv/protector/token');
 });

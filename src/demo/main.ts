@@ -1,0 +1,236 @@
+/**
+ * `npm run demo`: zero-downtime token rotation, end to end, on this machine only. Starts the
+ * emulator, deploys a reverse-proxy app to staging and production with our constructs and the
+ * real terraform, runs simulated Protector instances on the token files, rotates staging because
+ * its period passed and production on demand, and reports what happened. Exits 1, saying why,
+ * if an invariant fails. Stops everything it started.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCredentials, ProtectorClient } from '../api';
+import { renderPlanSummary, type PlanSummary } from '../plan-summary';
+import { buildProvider, packageVersion } from '../../scripts/build-provider';
+import { cliConfigFor, installProvider } from '../provider/install';
+import { synthDemoApp, type DemoEnvironment } from './app';
+import { DemoFailure } from './failure';
+import { DemoLog } from './log';
+import {
+  ProcessRegistry,
+  startEmulatorProcess,
+  startInstanceProcess,
+  stopInstance,
+  type InstanceHandle,
+  type InstanceSummary,
+} from './processes';
+import { reportRotation, type RotationFacts, type TokenRef } from './report';
+import { HEARTBEAT_INTERVAL_MS, INSTANCES_PER_ENVIRONMENT, STAGING_PERIOD, initialPolicies, policiesAfterOnDemandRotation, writePolicies } from './scenario';
+import { terraformRunner, type TerraformRunner } from './terraform';
+import { readStackOutputs, waitUntilInstancesUse } from './waits';
+
+const SECTION = 'demo';
+
+interface Paths {
+  root: string;
+  logs: string;
+  edgerc: string;
+  policies: string;
+  synthOut: string;
+  stacks: Record<string, string>;
+}
+
+async function main(): Promise<number> {
+  const root = mkdtempSync(join(tmpdir(), 'protector-demo-'));
+  const log = new DemoLog(join(root, 'logs'));
+  const registry = new ProcessRegistry();
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    log.say('\ninterrupted: stopping everything the demo started');
+    void registry.stopAll().then(() => process.exit(130));
+  });
+
+  try {
+    await runDemo(root, log, registry);
+    await registry.stopAll();
+    if (!process.env.PROTECTOR_DEMO_KEEP) rmSync(root, { recursive: true, force: true });
+    return 0;
+  } catch (error) {
+    await registry.stopAll();
+    if (interrupted) return 130;
+    const why = error instanceof DemoFailure ? error.message : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    log.note(`FAILED: ${why}`);
+    process.stdout.write(`\nDemo FAILED: ${why}\nFull logs: ${log.dir}\n`);
+    return 1;
+  }
+}
+
+async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): Promise<void> {
+  const environments: DemoEnvironment[] = ['staging', 'production'].map((name) => ({
+    name,
+    tokenFiles: Array.from({ length: INSTANCES_PER_ENVIRONMENT }, (_, i) => join(root, 'hosts', `${name}-vm-${i + 1}`, 'protector.token')),
+  }));
+  const paths: Paths = {
+    root,
+    logs: log.dir,
+    edgerc: join(root, 'edgerc'),
+    policies: join(root, 'rotation-policies.json'),
+    synthOut: join(root, 'cdktf.out'),
+    stacks: Object.fromEntries(environments.map((env) => [env.name, join(root, 'stacks', env.name)])),
+  };
+  for (const env of environments) for (const file of env.tokenFiles) mkdirSync(join(file, '..'), { recursive: true });
+
+  log.say('cdktf-protector demo: zero-downtime token rotation with Terraform, on a local API emulator');
+  log.say(`(full logs in ${log.dir} while it runs)`);
+  log.say();
+
+  // 1. The provider, installed in a filesystem mirror that only this run's terraform uses.
+  const bundle = await buildProvider(join(root, 'provider', 'terraform-provider-protector'));
+  const mirror = await installProvider({ mirrorDir: join(root, 'mirror'), bundlePath: bundle.path, version: packageVersion() });
+  const cliConfigFile = join(root, 'terraform.tfrc');
+  writeFileSync(cliConfigFile, cliConfigFor(mirror.mirrorDir));
+  const terraform = terraformRunner(registry, log, cliConfigFile);
+
+  // 2. The emulator.
+  const emulator = await startEmulatorProcess(registry, {
+    dataDir: join(root, 'emulator-data'),
+    edgercPath: paths.edgerc,
+    section: SECTION,
+    logFile: log.fileFor('emulator'),
+  });
+  const client = new ProtectorClient({ credentials: loadCredentials({ edgerc: paths.edgerc, section: SECTION }), maxRetries: 2 });
+  log.say(`1. Emulator listening on ${emulator.url} (pid ${emulator.process.pid})`);
+
+  // 3. Synthesize and deploy both environments.
+  writePolicies(paths.policies, initialPolicies());
+  const synth = () => synthDemoApp({ outdir: paths.synthOut, policiesFile: paths.policies, edgercPath: paths.edgerc, section: SECTION, endpoint: emulator.url, environments }, paths.stacks);
+  synth();
+  const started = Date.now();
+  await Promise.all(
+    environments.map(async (env) => {
+      await terraform.run(paths.stacks[env.name]!, env.name, ['init', '-input=false']);
+      await terraform.run(paths.stacks[env.name]!, env.name, ['apply', '-auto-approve', '-input=false']);
+    }),
+  );
+  const before: Record<string, TokenRef & { configId: string; rotateAfter: string | null }> = {};
+  for (const env of environments) before[env.name] = await readStackOutputs(terraform, paths.stacks[env.name]!, env.name);
+  log.say(`2. Deployed staging and production with terraform in ${seconds(Date.now() - started)} (policies: ${describePolicies()})`);
+  for (const env of environments) log.say(`     ${env.name.padEnd(10)} ${before[env.name]!.configId}  token ${before[env.name]!.id} ${before[env.name]!.fingerprint}`);
+
+  // 4. Simulated Protector instances on the token files.
+  const instances: InstanceHandle[] = environments.flatMap((env) =>
+    env.tokenFiles.map((tokenFile, index) =>
+      startInstanceProcess(registry, {
+        id: `${env.name}-vm-${index + 1}`,
+        environment: env.name,
+        endpoint: emulator.url,
+        tokenFile,
+        intervalMs: HEARTBEAT_INTERVAL_MS,
+        logFile: log.fileFor(`instance-${env.name}-vm-${index + 1}`),
+      }),
+    ),
+  );
+  for (const env of environments) {
+    await waitUntilInstancesUse(client, before[env.name]!.configId, env.tokenFiles.map((_, i) => `${env.name}-vm-${i + 1}`), before[env.name]!.id, instances);
+  }
+  log.say(`3. ${instances.length} simulated Protector instances heartbeating every ${HEARTBEAT_INTERVAL_MS}ms (${INSTANCES_PER_ENVIRONMENT} per environment)`);
+  log.say();
+
+  // 5a. Production: rotation on demand, through a keepers change in the policies file.
+  log.say('4. production: rotate on demand (keepers.rotation "initial" → "suspected-leak-2026-03" in rotation-policies.json)');
+  writePolicies(paths.policies, policiesAfterOnDemandRotation());
+  synth();
+  const production = await rotate(terraform, log, paths.stacks.production!, 'production');
+
+  // 5b. Staging: rotation because its period passed.
+  const due = before.staging!.rotateAfter;
+  if (!due) throw new DemoFailure('staging has no rotate_after although its policy has a rotation period');
+  const waitMs = Date.parse(due) + 1000 - Date.now();
+  log.say(
+    waitMs > 0
+      ? `5. staging: waiting ${seconds(waitMs)} until its token is due (rotation every ${STAGING_PERIOD}, rotate_after ${due})`
+      : `5. staging: its token is due (rotation every ${STAGING_PERIOD}, rotate_after ${due} has passed)`,
+  );
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  const staging = await rotate(terraform, log, paths.stacks.staging!, 'staging');
+
+  // Let every instance beat a few times on the new token, then stop them for their summaries.
+  await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_INTERVAL_MS * 4));
+  const summaries = await Promise.all(instances.map(stopInstance));
+
+  // 6. The report.
+  const after: Record<string, TokenRef & { configId: string }> = {};
+  for (const env of environments) after[env.name] = await readStackOutputs(terraform, paths.stacks[env.name]!, env.name);
+  const rotations = { staging, production };
+  const policyText: Record<string, string> = {
+    staging: `rotation every ${STAGING_PERIOD}, rotated because the period passed`,
+    production: 'rotation every 90d, rotated on demand (keepers change)',
+  };
+  const expected: Record<string, RegExp> = { staging: /rotate_after passed/, production: /keepers changed/ };
+  const reports = [];
+  for (const env of environments) {
+    const configId = before[env.name]!.configId;
+    const facts: RotationFacts = {
+      environment: env.name,
+      policy: policyText[env.name]!,
+      expectedReason: expected[env.name]!,
+      planSummary: rotations[env.name as keyof typeof rotations],
+      oldToken: before[env.name]!,
+      newToken: after[env.name]!,
+      instances: summaries.filter((s: InstanceSummary) => s.id.startsWith(`${env.name}-`)),
+      tokens: await client.listTokens(configId),
+      activity: (await client.listActivity(configId)).events,
+    };
+    reports.push(reportRotation(facts));
+  }
+  await emulator.process.stop('SIGTERM');
+
+  log.say();
+  log.say('Report');
+  log.say('------');
+  for (const report of reports) log.say(`${report.text}\n`);
+  const violations = reports.flatMap((r) => r.violations.map((v) => `${r.environment}: ${v}`));
+  if (violations.length > 0) throw new DemoFailure(`${violations.length} invariant(s) failed:\n  - ${violations.join('\n  - ')}`);
+  log.say(
+    `All invariants hold: 0 authentication failures, each old token revoked only after every instance moved, ` +
+      `exactly 1 active token per environment. Demo took ${seconds(log.elapsedSeconds() * 1000)}; everything it started is stopped.`,
+  );
+}
+
+/** plan -out, the rotation summary of that plan, then apply it. */
+async function rotate(terraform: TerraformRunner, log: DemoLog, dir: string, label: string): Promise<PlanSummary> {
+  const plan = await terraform.run(dir, label, ['plan', '-out=rotation.tfplan', '-detailed-exitcode', '-input=false'], [0, 2]);
+  if (plan.code === 0) throw new DemoFailure(`terraform plan for ${label} shows no changes, but a rotation was expected (see ${plan.logFile})`);
+  const shown = await terraform.run(dir, `${label}-show`, ['show', '-json', 'rotation.tfplan']);
+  // `output` is scrubbed of every sensitive value of the plan; the plan JSON itself is never printed.
+  const { summary, output } = renderPlanSummary(shown.stdout, { source: `the ${label} plan` });
+  log.say(indent(output.trimEnd(), '     │ '));
+  const started = Date.now();
+  await terraform.run(dir, label, ['apply', '-input=false', 'rotation.tfplan']);
+  log.say(`   applied in ${seconds(Date.now() - started)} (new token, token files rewritten, instances drained, old token revoked)`);
+  log.say();
+  return summary;
+}
+
+function describePolicies(): string {
+  return `staging every ${STAGING_PERIOD}, production every 90d`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`.trimEnd())
+    .join('\n');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`demo: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,204 @@
+/**
+ * The processes the demo starts (the emulator, simulated instances, terraform), each tracked by
+ * PID so that every one of them is stopped at the end, whatever happened.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DemoFailure } from './failure';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+const PROTECTOR_BIN = resolve(REPO_ROOT, 'bin', 'protector');
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** One child process with its output going to a log file. */
+export class TrackedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<Exit>;
+  #stdout = '';
+
+  constructor(name: string, child: ChildProcess, logFile: string) {
+    this.name = name;
+    this.child = child;
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.#stdout += chunk;
+      log.write(chunk);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => log.write(chunk));
+    this.exited = new Promise((resolveExit) =>
+      child.once('close', (code, signal) => {
+        log.end();
+        resolveExit({ code, signal });
+      }),
+    );
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  stdout(): string {
+    return this.#stdout;
+  }
+
+  /** Sends `signal` (to the whole process group when `group`), then SIGKILL if it has not exited in time. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', group = false): Promise<Exit> {
+    if (this.running) signalProcess(this.pid, signal, group);
+    const timer = setTimeout(() => signalProcess(this.pid, 'SIGKILL', group), STOP_TIMEOUT_MS);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
+  }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals, group: boolean): void {
+  try {
+    process.kill(group ? -pid : pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Every process the demo started and has not stopped yet. */
+export class ProcessRegistry {
+  readonly #live = new Set<TrackedProcess>();
+
+  track(process: TrackedProcess): TrackedProcess {
+    this.#live.add(process);
+    void process.exited.then(() => this.#live.delete(process));
+    return process;
+  }
+
+  /** Stops everything still running: terraform groups first, then instances, the emulator last. */
+  async stopAll(): Promise<void> {
+    const order = (p: TrackedProcess) => (p.name.startsWith('terraform') ? 0 : p.name === 'emulator' ? 2 : 1);
+    const live = [...this.#live].sort((a, b) => order(a) - order(b));
+    for (const rank of [0, 1, 2]) {
+      await Promise.all(live.filter((p) => order(p) === rank).map((p) => p.stop('SIGTERM', p.name.startsWith('terraform'))));
+    }
+  }
+}
+
+const ReadyLineSchema = z.object({ url: z.string(), edgerc: z.string(), section: z.string() });
+
+export interface EmulatorHandle {
+  process: TrackedProcess;
+  url: string;
+  edgercPath: string;
+  section: string;
+}
+
+/** Starts `protector emulator` on a free loopback port and waits for its ready line. */
+export async function startEmulatorProcess(
+  registry: ProcessRegistry,
+  opts: { dataDir: string; edgercPath: string; section: string; logFile: string },
+): Promise<EmulatorHandle> {
+  const child = spawn(
+    process.execPath,
+    [PROTECTOR_BIN, 'emulator', '--host', '127.0.0.1', '--port', '0', '--data-dir', opts.dataDir, '--edgerc', opts.edgercPath, '--section', opts.section],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const tracked = registry.track(new TrackedProcess('emulator', child, opts.logFile));
+  const line = await firstLine(tracked, READY_TIMEOUT_MS);
+  const ready = ReadyLineSchema.safeParse(safeJson(line));
+  if (!ready.success) throw new DemoFailure(`the emulator printed an unexpected first line: ${line}`);
+  return { process: tracked, url: ready.data.url, edgercPath: opts.edgercPath, section: opts.section };
+}
+
+export const InstanceSummarySchema = z.object({
+  id: z.string(),
+  heartbeats: z.number().int(),
+  authFailures: z.number().int(),
+  tokensUsed: z.array(z.string()),
+});
+export type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
+
+export interface InstanceHandle {
+  id: string;
+  environment: string;
+  tokenFile: string;
+  process: TrackedProcess;
+}
+
+/** Starts one `protector instance` on a token file. */
+export function startInstanceProcess(
+  registry: ProcessRegistry,
+  opts: { id: string; environment: string; endpoint: string; tokenFile: string; intervalMs: number; logFile: string },
+): InstanceHandle {
+  const child = spawn(
+    process.execPath,
+    [
+      PROTECTOR_BIN,
+      'instance',
+      '--endpoint', opts.endpoint,
+      '--token-file', opts.tokenFile,
+      '--id', opts.id,
+      '--deployment-type', 'reverse_proxy',
+      '--interval', `${opts.intervalMs}ms`,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const tracked = registry.track(new TrackedProcess(`instance ${opts.id}`, child, opts.logFile));
+  return { id: opts.id, environment: opts.environment, tokenFile: opts.tokenFile, process: tracked };
+}
+
+/** SIGTERM, then the one-line JSON summary the instance prints on exit. */
+export async function stopInstance(instance: InstanceHandle): Promise<InstanceSummary> {
+  const exit = await instance.process.stop('SIGTERM');
+  const line = instance.process.stdout().trim().split('\n').pop() ?? '';
+  const summary = InstanceSummarySchema.safeParse(safeJson(line));
+  if (!summary.success) {
+    throw new DemoFailure(`instance ${instance.id} exited (code ${exit.code}, signal ${exit.signal}) without its JSON summary`);
+  }
+  return summary.data;
+}
+
+function firstLine(tracked: TrackedProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolveLine, reject) => {
+    const check = () => {
+      const text = tracked.stdout();
+      const newline = text.indexOf('\n');
+      if (newline >= 0) {
+        cleanup();
+        resolveLine(text.slice(0, newline));
+      }
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new DemoFailure(`${tracked.name} did not start within ${timeoutMs / 1000}s`));
+    }, timeoutMs);
+    const onExit = () => {
+      cleanup();
+      reject(new DemoFailure(`${tracked.name} exited before it was ready`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      tracked.child.stdout?.off('data', check);
+      tracked.child.off('close', onExit);
+    };
+    tracked.child.stdout?.on('data', check);
+    tracked.child.once('close', onExit);
+    check();
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

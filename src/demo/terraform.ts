@@ -1,0 +1,58 @@
+/**
+ * Runs the real `terraform` in a stack folder, its output going to a log file only (the demo's
+ * report shows the plan summary, not terraform's output).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { DemoFailure } from './failure';
+import type { DemoLog } from './log';
+import { type ProcessRegistry, TrackedProcess } from './processes';
+
+const TERRAFORM_TIMEOUT_MS = 90_000;
+
+export interface TerraformRunner {
+  /** Runs `terraform ARGS` in `dir`; fails the demo on a non-zero exit unless it is in `okCodes`. */
+  run(dir: string, label: string, args: string[], okCodes?: number[]): Promise<{ code: number; stdout: string; logFile: string }>;
+}
+
+export function terraformRunner(registry: ProcessRegistry, log: DemoLog, cliConfigFile: string): TerraformRunner {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+  };
+  delete env.TF_LOG;
+  return {
+    run: async (dir, label, args, okCodes = [0]) => {
+      const logFile = log.fileFor(`${label}-terraform-${args[0]}`);
+      log.note(`terraform ${args.join(' ')} (in ${dir}, log ${logFile})`);
+      // Its own process group, so stopping it also stops the provider processes it started.
+      const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const tracked = registry.track(new TrackedProcess(`terraform ${label} ${args[0]}`, child, logFile));
+      const spawnFailed = new Promise<never>((_, reject) =>
+        child.once('error', (error: NodeJS.ErrnoException) =>
+          reject(new DemoFailure(error.code === 'ENOENT' ? '`terraform` is not on PATH; install Terraform >= 1.11' : `cannot run terraform: ${error.message}`)),
+        ),
+      );
+      const timer = setTimeout(() => void tracked.stop('SIGKILL', true), TERRAFORM_TIMEOUT_MS);
+      const exit = await Promise.race([tracked.exited, spawnFailed]).finally(() => clearTimeout(timer));
+      const code = exit.code ?? -1;
+      if (!okCodes.includes(code)) {
+        throw new DemoFailure(`terraform ${args[0]} for ${label} failed (exit ${exit.code ?? exit.signal}): ${errorsIn(logFile)}\n  full output: ${logFile}`);
+      }
+      return { code, stdout: tracked.stdout(), logFile };
+    },
+  };
+}
+
+/** Terraform's `Error:` blocks from a log, shortened: they say why without the whole output. */
+function errorsIn(logFile: string): string {
+  const lines = readFileSync(logFile, 'utf8').split('\n');
+  const picked: string[] = [];
+  lines.forEach((line, index) => {
+    if (/^\s*(│\s*)?Error:/.test(line)) picked.push(...lines.slice(index, index + 6).map((l) => l.replace(/^\s*│\s?/, '').trim()).filter(Boolean));
+  });
+  return picked.length > 0 ? picked.slice(0, 12).join(' / ') : 'no error message (see the log)';
+}

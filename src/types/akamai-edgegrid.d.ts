@@ -41,6 +41,8 @@ declare module 'akamai-edgegrid' {
     request: EdgeGridSignedRequest;
     /** Signs `request` with EG1-HMAC-SHA256 (fresh timestamp and nonce) into `this.request`. */
     auth(request: EdgeGridRequestInput): this;
+    /** Switches the package's process-wide logger on (`true`, from AKAMAI_LOG_LEVEL) or off (`false`). */
+    enableLogging(option: boolean): this;
   }
 
   export = EdgeGrid;

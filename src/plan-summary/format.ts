@@ -28,7 +28,8 @@ function formatResource(resource: ResourceSummary): string[] {
   resource.reasons.forEach((reason, index) => detail(index === 0 ? 'why' : '', reason));
   if (resource.file) detail('file', resource.file);
   if (resource.tokenId) detail('token', arrow(resource.tokenId));
-  if (resource.fingerprint) detail('fingerprint', arrow(resource.fingerprint));
+  // A token file's fingerprint is its token's, already shown on the token's own entry.
+  if (resource.fingerprint && resource.type !== 'protector_token_file') detail('fingerprint', arrow(resource.fingerprint));
   for (const warning of resource.warnings) detail('WARNING', warning);
   return lines.map((line) => line.replace(/\s+$/, '').replace(/^( {8}):( +)/, '$1 $2'));
 }

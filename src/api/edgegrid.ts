@@ -25,35 +25,53 @@ export interface SignedRequest {
 /** Read by akamai-edgegrid when it loads: either switches its logger on (or, for PRETTY, fails the load). */
 const AKAMAI_LOG_VARIABLES = ['AKAMAI_LOG_LEVEL', 'AKAMAI_LOG_PRETTY'] as const;
 
-let loaded: typeof EdgeGridClass | undefined;
+/** What the shared instance holds between signing calls: no one's credentials. */
+const PLACEHOLDER_CONFIG: EdgeGridClass['config'] = {
+  client_token: 'unset',
+  client_secret: 'unset',
+  access_token: 'unset',
+  host: 'https://unset.invalid',
+};
+
+let shared: EdgeGridClass | undefined;
 
 /**
- * The package, loaded with its logging variables hidden: users of other Akamai tools often have
- * them set, and a logger on would write credentials into a Terraform provider's stdout.
+ * The one instance of the package's class in this process. Its constructor adds two logging
+ * interceptors to axios' global instance every time it runs, so it runs once; each signer lends
+ * it its own credentials for the duration of one (synchronous) signing call.
+ *
+ * The package is loaded with its logging variables hidden: users of other Akamai tools often
+ * have them set, and a logger on would write credentials into a Terraform provider's stdout.
  */
-function edgeGridPackage(): typeof EdgeGridClass {
-  if (loaded) return loaded;
+function sharedEdgeGrid(): EdgeGridClass {
+  if (shared) return shared;
   const saved = AKAMAI_LOG_VARIABLES.map((name) => [name, process.env[name]] as const);
   for (const [name] of saved) delete process.env[name];
+  let EdgeGrid: typeof EdgeGridClass;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require('akamai-edgegrid') as typeof EdgeGridClass;
+    EdgeGrid = require('akamai-edgegrid') as typeof EdgeGridClass;
   } finally {
     for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
   }
-  return loaded;
+  const { client_token, client_secret, access_token, host } = PLACEHOLDER_CONFIG;
+  shared = new EdgeGrid(client_token, client_secret, access_token, host);
+  return shared;
 }
 
 export class EdgeGridSigner {
-  // Private: the instance holds the client secret and must not show in a debug dump.
-  readonly #edgeGrid: EdgeGridClass;
+  // Private: it holds the client secret and must not show in a debug dump.
+  readonly #config: EdgeGridClass['config'];
 
   constructor(credentials: EdgeGridCredentials) {
-    const EdgeGrid = edgeGridPackage();
-    this.#edgeGrid = new EdgeGrid(credentials.clientToken, credentials.clientSecret, credentials.accessToken, credentials.host);
-    // The package assumes https for any host not spelled "https://..."; a local emulator is http,
-    // and the scheme is part of the signed data, so use the normalised host as it is.
-    this.#edgeGrid.config.host = credentials.host;
+    this.#config = {
+      client_token: credentials.clientToken,
+      client_secret: credentials.clientSecret,
+      access_token: credentials.accessToken,
+      // With its scheme, as normalised: the scheme is signed, and a local emulator is http
+      // (the package's constructor would have made every host not spelled "https://" https).
+      host: credentials.host,
+    };
   }
 
   /**
@@ -61,14 +79,21 @@ export class EdgeGridSigner {
    * the server rejects the replay.
    */
   sign(request: RequestToSign): SignedRequest {
+    const edgeGrid = sharedEdgeGrid();
     // The package's logger is global to the process: whoever loaded it first may have switched it on.
-    this.#edgeGrid.enableLogging(false);
-    const signed = this.#edgeGrid.auth({
-      path: request.pathAndQuery,
-      method: request.method.toUpperCase(),
-      headers: {},
-      body: request.body ?? '',
-    }).request;
-    return { url: signed.url, authorization: signed.headers.Authorization };
+    edgeGrid.enableLogging(false);
+    edgeGrid.config = this.#config;
+    try {
+      const signed = edgeGrid.auth({
+        path: request.pathAndQuery,
+        method: request.method.toUpperCase(),
+        headers: {},
+        body: request.body ?? '',
+      }).request;
+      return { url: signed.url, authorization: signed.headers.Authorization };
+    } finally {
+      // Not left behind in a module-level object between calls.
+      edgeGrid.config = PLACEHOLDER_CONFIG;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import axios from 'axios';
 import { EdgeGridSigner } from '../../../src/api/edgegrid';
 
 const credentials = {
@@ -28,6 +29,26 @@ describe('EdgeGridSigner', () => {
 
   test('a debug dump of the signer does not show the secret', () => {
     expect(inspect(signer, { depth: 10 })).not.toContain(credentials.clientSecret);
+  });
+
+  test('making many signers leaves the global axios instance alone', () => {
+    // akamai-edgegrid's constructor adds two logging interceptors to axios' global instance each
+    // time it runs: a process that makes a client per configuration must not pile them up.
+    const interceptors = () => (axios.interceptors.request as unknown as { handlers: unknown[] }).handlers.length;
+    new EdgeGridSigner(credentials).sign({ method: 'GET', pathAndQuery: '/x' });
+    const before = interceptors();
+    for (let i = 0; i < 20; i++) new EdgeGridSigner({ ...credentials, clientToken: `akab-client-${i}` }).sign({ method: 'GET', pathAndQuery: '/x' });
+    expect(interceptors()).toBe(before);
+  });
+
+  test('signers with different credentials do not mix them up', () => {
+    const other = new EdgeGridSigner({ ...credentials, clientToken: 'akab-other-client', host: 'http://127.0.0.1:9999' });
+    const mine = signer.sign({ method: 'GET', pathAndQuery: '/x' });
+    const theirs = other.sign({ method: 'GET', pathAndQuery: '/x' });
+    expect(mine.authorization).toContain('client_token=akab-client-token;');
+    expect(mine.url).toBe('http://127.0.0.1:4321/x');
+    expect(theirs.authorization).toContain('client_token=akab-other-client;');
+    expect(theirs.url).toBe('http://127.0.0.1:9999/x');
   });
 
   test('every attempt gets a fresh nonce', () => {

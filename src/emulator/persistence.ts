@@ -41,6 +41,8 @@ export class SnapshotWriter {
   private running: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
   private counter = 0;
+  /** From a failed write until a later one succeeds, memory holds changes the disk does not. */
+  private unsaved = false;
 
   constructor(
     private readonly dataDir: string,
@@ -54,7 +56,16 @@ export class SnapshotWriter {
       .then(() => {
         this.queued = undefined;
         return this.writeNow(this.serialize());
-      });
+      })
+      .then(
+        () => {
+          this.unsaved = false;
+        },
+        (error: unknown) => {
+          this.unsaved = true;
+          throw error;
+        },
+      );
     this.queued = next;
     this.running = next;
     return next;
@@ -63,6 +74,16 @@ export class SnapshotWriter {
   /** Resolves when every write requested so far has finished (successfully or not). */
   async idle(): Promise<void> {
     await this.running.catch(() => undefined);
+  }
+
+  /**
+   * Resolves once everything in memory is on disk: waits for the writes in progress and, if the
+   * last one failed, writes again (rejecting if that fails too). For answers that change nothing
+   * but may show a change whose own write failed (e.g. the idempotent replay of it).
+   */
+  async flush(): Promise<void> {
+    await this.idle();
+    if (this.unsaved) await this.save();
   }
 
   private async writeNow(json: string): Promise<void> {

@@ -75,17 +75,16 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
       problem = error;
     }
     const committed = store.revision !== revisionBefore;
-    if (committed && writer) {
+    if (writer) {
       try {
-        await writer.save();
+        // Without a change of its own, this answer may still show another request's change (e.g.
+        // the idempotent replay of a token generated a moment ago, or whose write failed): never
+        // show state that is not on disk yet.
+        await (committed ? writer.save() : writer.flush());
       } catch (error) {
         log(`state could not be saved: ${(error as Error).message}`);
-        throw Problems.internal('The change could not be saved; retry the request.');
+        throw Problems.internal('The state could not be saved; retry the request.');
       }
-    } else if (writer) {
-      // This answer may show another request's change (e.g. an idempotent replay of a token
-      // generated a moment ago): never show state that is not on disk yet.
-      await writer.idle();
     }
     if (problem !== undefined) throw problem;
     if (!result) throw Problems.internal('The request produced no answer.');

@@ -2,11 +2,11 @@
  * `--data-dir`: acknowledged changes survive a clean restart and a `kill -9` of the real
  * `protector emulator` process; without it, state lives in memory.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiPaths, ConnectionConfigurationPageSchema, TokenSchema } from '../../../src/api/schemas';
-import { signedRequest, spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
+import { ApiPaths, ConnectionConfigurationPageSchema, TokenSchema, TokenWithValueSchema } from '../../../src/api/schemas';
+import { signedRequest, spawnEmulator, startInProcessEmulator, type InProcessEmulator, type RunningEmulator } from '../../helpers/emulator';
 import { createConfiguration, generateToken, listTokens, revokeToken } from './fixtures';
 
 let dataDir: string;
@@ -126,4 +126,40 @@ test('without --data-dir, state lives in memory only', async () => {
   running.push(second);
   expect((await second.control.stats()).configurations).toBe(0);
   expect(readdirSync(dataDir)).toEqual([]);
+});
+
+test('after a failed write, nothing is acknowledged until the state is on disk again', async () => {
+  const edgercPath = path.join(edgercDir, 'edgerc');
+  const stateDir = path.join(dataDir, 'state');
+  const parked = path.join(dataDir, 'parked');
+  const emulators: InProcessEmulator[] = [];
+  const startInProcess = async () => {
+    const emu = await startInProcessEmulator({ dataDir: stateDir, edgercPath });
+    emulators.push(emu);
+    return emu;
+  };
+  try {
+    const emu = await startInProcess();
+    const id = (await createConfiguration(emu)).connectionConfiguration.connectionConfigurationId;
+    const generate = () => signedRequest(emu, 'POST', ApiPaths.tokens(id), undefined, { headers: { 'Idempotency-Key': 'disk-trouble-1' } });
+
+    // The disk refuses writes: the data directory is replaced by a file.
+    renameSync(stateDir, parked);
+    writeFileSync(stateDir, '');
+    expect((await generate()).status).toBe(500);
+    // The token exists in memory now, but a retry must not be told so while it is not on disk.
+    expect((await generate()).status).toBe(500);
+
+    rmSync(stateDir);
+    renameSync(parked, stateDir);
+    const replay = await generate();
+    expect(replay.status).toBe(201);
+    const token = TokenWithValueSchema.parse(replay.body);
+    await emu.close();
+
+    const restarted = await startInProcess();
+    expect((await listTokens(restarted, id)).active.map((t) => t.tokenId)).toContain(token.tokenId);
+  } finally {
+    await Promise.all(emulators.map((emu) => emu.close()));
+  }
 });

@@ -12,7 +12,6 @@ import { promisify } from 'node:util';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
 import { buildProviderOnce } from '../../helpers/terraform';
-import { resources } from '../../../src/provider/resources';
 
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '../../..');
@@ -22,11 +21,7 @@ const STACK = 'reverse-proxy-vm';
 
 jest.setTimeout(420_000);
 
-// The example registers token files: until the provider serves protector_token_file the deploy
-// cannot run, and the suite is reported as skipped rather than failing for someone else's work.
-const providerServesTokenFiles = resources.some((resource) => resource.typeName === 'protector_token_file');
-
-(providerServesTokenFiles ? describe : describe.skip)('cdktf deploy of examples/reverse-proxy-vm against the emulator', () => {
+describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () => {
   let emulator: InProcessEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -112,8 +107,10 @@ const providerServesTokenFiles = resources.some((resource) => resource.typeName 
     fs.writeFileSync(env.PROTECTOR_POLICIES!, JSON.stringify(policies));
     const diff = await cdktf('diff', STACK, '--skip-provider-lock');
     // THEN the diff replaces the staging token, and only it
-    expect(diff).toMatch(/protector_token\.staging_Token_\w+ must be replaced/);
-    expect(diff).not.toMatch(/protector_token\.production_Token_\w+ must be replaced/);
+    expect(diff).toMatch(/# protector_token\.staging_Token_\w+ \(staging\/Token\) must be replaced/);
+    expect(diff).toMatch(/\+ keepers\s+= \{ # forces replacement/);
+    expect(diff).not.toMatch(/protector_token\.production_Token_\w+ \(production\/Token\) must be replaced/);
+    expect(diff).toMatch(/protector_token\.production_Token_\w+: Refreshing state/);
     expect(diff).not.toContain(tokenFile('staging'));
 
     // WHEN deployed again

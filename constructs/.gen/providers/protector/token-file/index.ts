@@ -10,29 +10,29 @@ import * as cdktf from 'cdktf';
 
 export interface TokenFileConfig extends cdktf.TerraformMetaArguments {
   /**
-  * The configuration the token belongs to.
+  * The connection configuration the token belongs to.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#connection_configuration_id TokenFile#connection_configuration_id}
   */
   readonly connectionConfigurationId: string;
   /**
-  * The token to write.
+  * Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it. A permission changed outside Terraform is set back. Defaults to `"0600"`.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#token_id TokenFile#token_id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#file_permission TokenFile#file_permission}
   */
-  readonly tokenId: string;
+  readonly filePermission?: string;
   /**
-  * Where to write the token.
+  * Absolute path of the file, such as `/etc/protector/token`. Missing parent directories are created (mode 0700). Changing it removes the old file and writes the new one.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#path TokenFile#path}
   */
   readonly path: string;
   /**
-  * File mode in octal.
+  * The token to write, usually `protector_token.NAME.id`. When it changes (a rotation), the file is rewritten in place with the new token.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#file_permission TokenFile#file_permission}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#token_id TokenFile#token_id}
   */
-  readonly filePermission?: string;
+  readonly tokenId: string;
 }
 
 /**
@@ -87,19 +87,14 @@ export class TokenFile extends cdktf.TerraformResource {
       forEach: config.forEach
     });
     this._connectionConfigurationId = config.connectionConfigurationId;
-    this._tokenId = config.tokenId;
-    this._path = config.path;
     this._filePermission = config.filePermission;
+    this._path = config.path;
+    this._tokenId = config.tokenId;
   }
 
   // ==========
   // ATTRIBUTES
   // ==========
-
-  // id - computed: true, optional: false, required: false
-  public get id() {
-    return this.getStringAttribute('id');
-  }
 
   // connection_configuration_id - computed: false, optional: false, required: true
   private _connectionConfigurationId?: string; 
@@ -114,30 +109,9 @@ export class TokenFile extends cdktf.TerraformResource {
     return this._connectionConfigurationId;
   }
 
-  // token_id - computed: false, optional: false, required: true
-  private _tokenId?: string; 
-  public get tokenId() {
-    return this.getStringAttribute('token_id');
-  }
-  public set tokenId(value: string) {
-    this._tokenId = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get tokenIdInput() {
-    return this._tokenId;
-  }
-
-  // path - computed: false, optional: false, required: true
-  private _path?: string; 
-  public get path() {
-    return this.getStringAttribute('path');
-  }
-  public set path(value: string) {
-    this._path = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get pathInput() {
-    return this._path;
+  // content_sha256 - computed: true, optional: false, required: false
+  public get contentSha256() {
+    return this.getStringAttribute('content_sha256');
   }
 
   // file_permission - computed: true, optional: true, required: false
@@ -161,9 +135,35 @@ export class TokenFile extends cdktf.TerraformResource {
     return this.getStringAttribute('fingerprint');
   }
 
-  // content_sha256 - computed: true, optional: false, required: false
-  public get contentSha256() {
-    return this.getStringAttribute('content_sha256');
+  // id - computed: true, optional: false, required: false
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  // path - computed: false, optional: false, required: true
+  private _path?: string; 
+  public get path() {
+    return this.getStringAttribute('path');
+  }
+  public set path(value: string) {
+    this._path = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get pathInput() {
+    return this._path;
+  }
+
+  // token_id - computed: false, optional: false, required: true
+  private _tokenId?: string; 
+  public get tokenId() {
+    return this.getStringAttribute('token_id');
+  }
+  public set tokenId(value: string) {
+    this._tokenId = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get tokenIdInput() {
+    return this._tokenId;
   }
 
   // =========
@@ -173,9 +173,9 @@ export class TokenFile extends cdktf.TerraformResource {
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       connection_configuration_id: cdktf.stringToTerraform(this._connectionConfigurationId),
-      token_id: cdktf.stringToTerraform(this._tokenId),
-      path: cdktf.stringToTerraform(this._path),
       file_permission: cdktf.stringToTerraform(this._filePermission),
+      path: cdktf.stringToTerraform(this._path),
+      token_id: cdktf.stringToTerraform(this._tokenId),
     };
   }
 
@@ -187,8 +187,8 @@ export class TokenFile extends cdktf.TerraformResource {
         type: "simple",
         storageClassType: "string",
       },
-      token_id: {
-        value: cdktf.stringToHclTerraform(this._tokenId),
+      file_permission: {
+        value: cdktf.stringToHclTerraform(this._filePermission),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
@@ -199,8 +199,8 @@ export class TokenFile extends cdktf.TerraformResource {
         type: "simple",
         storageClassType: "string",
       },
-      file_permission: {
-        value: cdktf.stringToHclTerraform(this._filePermission),
+      token_id: {
+        value: cdktf.stringToHclTerraform(this._tokenId),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -89,8 +89,8 @@ interface CallSpec<S extends z.ZodType> {
   /** Undefined for calls answered with 204 No Content. */
   schema: S | undefined;
   /**
-   * A retry of a DELETE whose earlier attempt may have reached the server finds nothing to
-   * delete: that is success, not an error.
+   * A retry of a DELETE whose earlier attempt may have been acted on (it failed in transit, or
+   * with a 5xx) finds nothing to delete: that is success, not an error.
    */
   notFoundAfterUnknownOutcomeIsSuccess?: boolean;
 }
@@ -266,6 +266,9 @@ export class ProtectorClient {
 
       if (isRetryableStatus(status)) {
         tried.push(`HTTP ${status}`);
+        // A server error may come after the change was made (e.g. it could not be saved, or a
+        // gateway timed out waiting for it); a 408 or 429 refused the request before acting.
+        outcomeUnknown ||= status >= 500;
         const retryAfterMs = parseRetryAfterMs(result.retryAfter, this.#policy.maxRetryAfterMs);
         if (!canRetry) {
           this.#log({ method: spec.method, path: spec.path, status, attempt, durationMs });

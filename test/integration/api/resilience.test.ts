@@ -4,6 +4,9 @@
  * promise under test: the call succeeds (or fails clearly) and never creates a duplicate.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ApiLogEvent,
   ApiUnavailableError,
@@ -199,4 +202,33 @@ test('a server that is not there is ECONNREFUSED, retried, then ApiUnavailableEr
   expect(error).toBeInstanceOf(ApiUnavailableError);
   expect(events.map((e) => e.failure)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
   expect(error.message).toMatch(/is `protector emulator` still running/);
+});
+
+test('a DELETE answered 500 after it was done (the server could not save): the retry finds it gone and succeeds', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'client-500-'));
+  const stateDir = join(dir, 'state');
+  const saving = await startInProcessEmulator({ dataDir: stateDir, edgercPath: join(dir, 'edgerc') });
+  try {
+    const repairDisk = () => {
+      rmSync(stateDir);
+      renameSync(join(dir, 'parked'), stateDir);
+    };
+    const client = new ProtectorClient({
+      credentials: loadCredentials({ edgerc: join(dir, 'edgerc'), env: {} }),
+      logger: (event) => events.push(event),
+      // The disk comes back while the client waits to retry.
+      sleep: async () => repairDisk(),
+    });
+    const configId = await newConfiguration(client);
+    renameSync(stateDir, join(dir, 'parked'));
+    writeFileSync(stateDir, '');
+
+    await client.deleteConnectionConfiguration(configId);
+
+    expect(events.map((e) => e.status)).toEqual([500, 404]);
+    await expect(client.getConnectionConfiguration(configId)).rejects.toBeInstanceOf(NotFoundError);
+  } finally {
+    await saving.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,7 +12,7 @@ import {
   errorFromProblem,
 } from './errors';
 import { describeSchemaIssues, describeTransportFailure, redactSecrets, type TransportFailure } from './redact';
-import { ProblemSchema } from './schemas';
+import { type Problem, ProblemSchema } from './schemas';
 
 export type Exchange =
   | { kind: 'response'; status: number; retryAfter: string | undefined; bodyText: string }
@@ -76,19 +76,31 @@ export function readSuccess<S extends z.ZodType>(ctx: RequestContext, status: nu
 }
 
 /**
- * The typed error for an error answer. `secrets` are masked out of the server's detail text,
- * in case a server or proxy echoes a credential.
+ * The typed error for an error answer. `secrets` are masked out of every text of the problem
+ * that can reach the error, in case a server or a gateway in between echoes a credential.
  */
 export function readFailure(ctx: RequestContext, status: number, bodyText: string, secrets: readonly string[]): ApiError {
-  let problem: z.output<typeof ProblemSchema> | undefined;
+  let problem: Problem | undefined;
   try {
     const parsed = ProblemSchema.safeParse(JSON.parse(bodyText));
-    if (parsed.success) problem = parsed.data;
+    if (parsed.success) problem = redactProblem(parsed.data, secrets);
   } catch {
     // Not JSON (e.g. a proxy's HTML page): the status alone decides.
   }
-  const detail = problem?.detail !== undefined ? redactSecrets(problem.detail, secrets) : undefined;
-  return errorFromProblem(ctx, status, problem, detail);
+  return errorFromProblem(ctx, status, problem, problem?.detail);
+}
+
+/** The fields errors are built from, redacted; unknown extension members are dropped. */
+function redactProblem(problem: Problem, secrets: readonly string[]): Problem {
+  const clean = (text: string) => redactSecrets(text, secrets);
+  return {
+    type: clean(problem.type),
+    title: clean(problem.title),
+    status: problem.status,
+    ...(problem.detail !== undefined ? { detail: clean(problem.detail) } : {}),
+    ...(problem.activeTokens !== undefined ? { activeTokens: problem.activeTokens } : {}),
+    ...(problem.errors !== undefined ? { errors: problem.errors.map((e) => ({ path: clean(e.path), message: clean(e.message) })) } : {}),
+  };
 }
 
 function isLoopback(baseHost: string): boolean {

@@ -15,6 +15,8 @@ import {
   MalformedResponseError,
   ProtectorClient,
   UnauthorizedError,
+  UnexpectedResponseError,
+  ValidationError,
   loadCredentials,
   sendHeartbeat,
 } from '../../../src/api';
@@ -133,6 +135,31 @@ test('a refused heartbeat names the fingerprint, never the value', async () => {
   const error = await rejectionOf(sendHeartbeat(emu.url, value, { instanceId: 'pod-1', deploymentType: 'KUBERNETES', version: '1' }));
   expect(error).toBeInstanceOf(UnauthorizedError);
   expect(everythingVisibleOf(error)).not.toContain(value);
+});
+
+test.each([
+  [
+    'in the field errors',
+    ValidationError,
+    (value: string, problem: Record<string, unknown>) => ({ ...problem, errors: [{ path: `header ${value}`, message: `received ${value}` }] }),
+  ],
+  ['in the problem type', UnexpectedResponseError, (value: string, problem: Record<string, unknown>) => ({ ...problem, type: `https://gateway.example/${value}` })],
+  ['in the detail', ValidationError, (value: string, problem: Record<string, unknown>) => ({ ...problem, detail: `token ${value} is not welcome` })],
+])('a gateway that quotes the bearer token %s: the value is nowhere in the error', async (_where, errorClass, quote) => {
+  const { token } = await newConfiguration(clientFor(emu.url));
+  const proxy = await startCorruptingProxy(emu.url, (path, body) =>
+    path.endsWith('/heartbeat') && typeof body === 'object' && body !== null ? quote(token.value, body as Record<string, unknown>) : body,
+  );
+  try {
+    // An invalid heartbeat body, so that the answer is a problem for the gateway to rewrite.
+    const error = await rejectionOf(sendHeartbeat(proxy.url, token.value, { instanceId: 'not valid', deploymentType: 'KUBERNETES', version: '1' }));
+    expect(error).toBeInstanceOf(errorClass);
+    expect(proxy.bodiesSeen).toHaveLength(1);
+    expect(everythingVisibleOf(error)).not.toContain(token.value);
+    expect(error.message).toContain('[redacted sha256:');
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a heartbeat to a server that is gone does not keep the request', async () => {

@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '../../..');
 const EXAMPLE = path.join(REPO, 'examples', 'reverse-proxy-vm');
 const CDKTF = path.join(REPO, 'node_modules', '.bin', 'cdktf');
+const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 const STACK = 'reverse-proxy-vm';
 
 jest.setTimeout(420_000);
@@ -33,6 +34,14 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
     const cliConfig = path.join(dir, 'empty.tfrc');
     fs.writeFileSync(cliConfig, '');
     fs.copyFileSync(path.join(EXAMPLE, 'rotation-policies.json'), path.join(dir, 'rotation-policies.json'));
+    // cdktf keeps local state next to cdktf.json: run the example from a project folder in the temp
+    // dir, so the state (which holds token values) never lands in the repository.
+    const project = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdktf.json'), 'utf8'));
+    fs.mkdirSync(path.join(dir, 'project'));
+    fs.writeFileSync(
+      path.join(dir, 'project', 'cdktf.json'),
+      JSON.stringify({ ...project, app: `${JSON.stringify(TSX)} ${JSON.stringify(path.join(EXAMPLE, 'main.ts'))}` }),
+    );
     env = {
       ...process.env,
       CHECKPOINT_DISABLE: '1',
@@ -60,7 +69,7 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
   async function cdktf(...args: string[]): Promise<string> {
     try {
       const { stdout, stderr } = await run(CDKTF, [...args, '--output', path.join(dir, 'cdktf.out')], {
-        cwd: EXAMPLE,
+        cwd: path.join(dir, 'project'),
         env,
         timeout: 300_000,
         maxBuffer: 32 * 1024 * 1024,
@@ -97,6 +106,7 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
       expect(fingerprintOf(tokenFile(environment))).toBe(first[`${environment}_token_fingerprint`]);
       expect((await tokens(first[`${environment}_connection_configuration_id`])).active.map((t) => t.tokenId)).toEqual([first[`${environment}_token_id`]]);
     }
+    expect(fs.existsSync(path.join(dir, 'project', `terraform.${STACK}.tfstate`))).toBe(true);
     // and no token value ever reached the synthesized stack
     const synthesized = fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', STACK, 'cdk.tf.json'), 'utf8');
     expect(synthesized).not.toContain(tokenFile('staging'));

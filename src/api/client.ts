@@ -9,7 +9,14 @@ import type { AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import type { EdgeGridCredentials } from './credentials';
 import { EdgeGridSigner } from './edgegrid';
-import { ApiUnavailableError, InvalidIdempotencyKeyError, NotFoundError, RateLimitedError, type RequestContext } from './errors';
+import {
+  ApiUnavailableError,
+  InvalidClientOptionsError,
+  InvalidIdempotencyKeyError,
+  NotFoundError,
+  RateLimitedError,
+  type RequestContext,
+} from './errors';
 import { createHttp, exchange, readFailure, readSuccess } from './http';
 import {
   DEFAULT_RETRY_POLICY,
@@ -97,6 +104,27 @@ interface CallSpec<S extends z.ZodType> {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The tuning a client accepts. Bounded on purpose: axios reads a timeout of 0 as "none" (a call
+ * could hang for ever), and an infinite retry count is an endless loop.
+ */
+const TUNING_LIMITS = [
+  { option: 'timeoutMs', get: (o: ProtectorClientOptions) => o.timeoutMs, min: 1, max: 600_000, integer: true },
+  { option: 'maxRetries', get: (o: ProtectorClientOptions) => o.maxRetries, min: 0, max: 20, integer: true },
+  { option: 'retry.baseDelayMs', get: (o: ProtectorClientOptions) => o.retry?.baseDelayMs, min: 0, max: 600_000, integer: false },
+  { option: 'retry.maxDelayMs', get: (o: ProtectorClientOptions) => o.retry?.maxDelayMs, min: 0, max: 600_000, integer: false },
+  { option: 'retry.maxRetryAfterMs', get: (o: ProtectorClientOptions) => o.retry?.maxRetryAfterMs, min: 0, max: 600_000, integer: false },
+] as const;
+
+function checkTuning(options: ProtectorClientOptions): void {
+  for (const { option, get, min, max, integer } of TUNING_LIMITS) {
+    const value = get(options);
+    if (value === undefined) continue;
+    const valid = Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+    if (!valid) throw new InvalidClientOptionsError(option, value, `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+}
+
 export class ProtectorClient {
   // Private fields stay out of util.inspect and JSON.stringify: the secret must not show in dumps.
   readonly #credentials: EdgeGridCredentials;
@@ -110,6 +138,7 @@ export class ProtectorClient {
   readonly #random: () => number;
 
   constructor(options: ProtectorClientOptions) {
+    checkTuning(options);
     this.#credentials = options.credentials;
     this.#signer = new EdgeGridSigner(options.credentials);
     this.#http = createHttp(options.credentials.host);

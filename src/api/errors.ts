@@ -222,6 +222,13 @@ export class InvalidIdempotencyKeyError extends UsageError {
   }
 }
 
+/** Client tuning (timeout, retries, backoff) out of range; raised when the client is made. */
+export class InvalidClientOptionsError extends UsageError {
+  constructor(option: string, got: unknown, expected: string) {
+    super('INVALID_CLIENT_OPTIONS', `ProtectorClient option \`${option}\` must be ${expected} (got ${String(got)}).`);
+  }
+}
+
 /**
  * The typed error for an error answer. `problem` is the parsed problem document (if the body was
  * one) and `detail` its already-redacted detail text.

@@ -19,6 +19,7 @@ export {
   MalformedResponseError,
   UnexpectedResponseError,
   InvalidIdempotencyKeyError,
+  InvalidClientOptionsError,
   type FieldError,
 } from './errors';
 export { fingerprintOf } from './fingerprint';

@@ -104,12 +104,13 @@ export interface FieldError {
 export class ValidationError extends ApiError {
   readonly fieldErrors: FieldError[];
 
-  constructor(ctx: RequestContext, fieldErrors: FieldError[], detail: string | undefined) {
+  /** `status`: 400, or 413 for a body over the API's size limit. */
+  constructor(ctx: RequestContext, fieldErrors: FieldError[], detail: string | undefined, status = 400) {
     const listed = fieldErrors.length > 0 ? `: ${fieldErrors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; ')}` : '';
     super(
       'VALIDATION',
       `${describe(ctx)}: the API rejected the request${listed}${suffix(detail)}. Correct the field(s) named and run again.`,
-      { status: 400, problemType: ProblemTypes.validation },
+      { status, problemType: ProblemTypes.validation },
     );
     this.fieldErrors = fieldErrors;
   }
@@ -250,7 +251,7 @@ export function errorFromProblem(
     case ProblemTypes.deploymentTypeMismatch:
       return new DeploymentTypeMismatchError(ctx, detail);
     case ProblemTypes.validation:
-      return new ValidationError(ctx, problem.errors ?? [], detail);
+      return new ValidationError(ctx, problem.errors ?? [], detail, status);
     case ProblemTypes.unauthorized:
       return new UnauthorizedError(ctx, detail);
     case ProblemTypes.tokenNotActive:

@@ -65,6 +65,14 @@ describe('errorFromProblem', () => {
     expect(error.message).toContain('name: Too small');
   });
 
+  test('a validation problem keeps the status it came with (413 for a body too large)', () => {
+    const problem = { type: ProblemTypes.validation, title: 'Payload too large', status: 413 };
+    const error = errorFromProblem(ctx, 413, problem, 'Request bodies are limited to 1048576 bytes.', now);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.status).toBe(413);
+    expect(error.message).toContain('limited to 1048576 bytes');
+  });
+
   test('an unknown problem type falls back on the status', () => {
     expect(errorFromProblem(ctx, 404, undefined, undefined)).toBeInstanceOf(NotFoundError);
     expect(errorFromProblem(ctx, 401, { type: 'about:blank', title: 'x', status: 401 }, undefined)).toBeInstanceOf(UnauthorizedError);

@@ -12,6 +12,14 @@ import { ApiPaths, type HeartbeatRequest, type HeartbeatResponse, HeartbeatRespo
 const DEFAULT_HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /**
+ * The API base URL of a heartbeat endpoint given as the base URL or as the full heartbeat URL.
+ * Throws a CredentialsError for anything else (a path, a query, another scheme).
+ */
+export function heartbeatBaseUrl(endpoint: string): string {
+  return normaliseHost(endpoint.replace(/\/protector\/v1\/instances\/heartbeat\/?$/, ''), 'the heartbeat endpoint');
+}
+
+/**
  * Sends one heartbeat. `endpoint` is the API base URL (e.g. `http://127.0.0.1:8080`).
  * A 401 is an UnauthorizedError (unknown or revoked token), a 403 a DeploymentTypeMismatchError.
  */
@@ -21,7 +29,7 @@ export async function sendHeartbeat(
   body: HeartbeatRequest,
   options: { timeoutMs?: number } = {},
 ): Promise<HeartbeatResponse> {
-  const host = normaliseHost(endpoint.replace(/\/protector\/v1\/instances\/heartbeat\/?$/, ''), 'the heartbeat endpoint');
+  const host = heartbeatBaseUrl(endpoint);
   const path = ApiPaths.heartbeat();
   const ctx: RequestContext = { method: 'POST', path, host, auth: 'bearer', tokenFingerprint: fingerprintOf(tokenValue) };
   const result = await exchange(createHttp(host), {

@@ -4,10 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../errors';
+import { heartbeatBaseUrl } from '../api/heartbeat';
 import { type DeploymentType, InstanceIdSchema } from '../api/schemas';
 
 export interface InstanceOptions {
-  /** API base URL, e.g. `http://127.0.0.1:8080`. */
+  /** API base URL without a trailing slash, e.g. `http://127.0.0.1:8080`. */
   endpoint: string;
   /** Absolute path of the file that holds the token value. */
   tokenFile: string;
@@ -63,7 +64,11 @@ function parseEndpoint(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InstanceUsageError(`--endpoint must be an http or https URL; got scheme "${url.protocol}".`);
   }
-  return raw;
+  try {
+    return heartbeatBaseUrl(raw);
+  } catch {
+    throw new InstanceUsageError(`--endpoint "${raw}" has a path or query; pass the API base URL, e.g. http://127.0.0.1:8080.`);
+  }
 }
 
 function parseInstanceId(raw: string): string {

@@ -25,6 +25,14 @@ describe('parseInterval', () => {
 });
 
 describe('parseInstanceOptions', () => {
+  test('takes the API base URL, or the full heartbeat URL', () => {
+    expect(parseInstanceOptions(valid).endpoint).toBe('http://127.0.0.1:8080');
+    expect(parseInstanceOptions({ ...valid, endpoint: 'http://127.0.0.1:8080/' }).endpoint).toBe('http://127.0.0.1:8080');
+    expect(parseInstanceOptions({ ...valid, endpoint: 'http://127.0.0.1:8080/protector/v1/instances/heartbeat' }).endpoint).toBe(
+      'http://127.0.0.1:8080',
+    );
+  });
+
   test('normalises the deployment type and resolves the token file', () => {
     const options = parseInstanceOptions({ ...valid, deploymentType: 'reverse_proxy' });
     expect(options.deploymentType).toBe('REVERSE_PROXY');
@@ -35,6 +43,9 @@ describe('parseInstanceOptions', () => {
   test.each([
     [{ endpoint: 'not a url' }, /--endpoint "not a url" is not a URL/],
     [{ endpoint: 'ftp://x' }, /--endpoint must be an http or https URL/],
+    // Otherwise every heartbeat would fail with the same complaint, for ever.
+    [{ endpoint: 'http://127.0.0.1:8080/api' }, /--endpoint "http:\/\/127.0.0.1:8080\/api" has a path or query; pass the API base URL/],
+    [{ endpoint: 'http://127.0.0.1:8080/?x=1' }, /--endpoint .* has a path/],
     [{ id: 'has space' }, /--id "has space" is not a valid instance id/],
     [{ deploymentType: 'vm' }, /--deployment-type "vm" is not one of kubernetes, reverse_proxy/],
   ])('%o is a usage error', (override, message) => {

@@ -15,9 +15,17 @@ import { Problems, fieldErrorsOf } from './problems';
 import { headerValue, parseBody, parseParam, parseQuery, type RequestContext, type Route } from './routing';
 import type { EmulatorStore } from './store';
 
-const SEGMENT = '([^/]+)';
-const CONFIGS = ApiPaths.configurations();
-const path = (suffix: string) => new RegExp(`^${CONFIGS}${suffix}/?$`);
+/** Stands for an id when a contract path is built with `ApiPaths`, so routes follow the contract's paths. */
+const ID = '\u0000';
+
+/** The route pattern of a contract path built with `ID` for each id: one path segment per id, optional trailing slash. */
+function routeOf(contractPath: string): RegExp {
+  const source = contractPath
+    .split(encodeURIComponent(ID))
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('([^/]+)');
+  return new RegExp(`^${source}/?$`);
+}
 
 /** POST bodies that carry nothing: accepts an empty body or `{}`. */
 const EmptyBodySchema = z.union([z.undefined(), z.strictObject({})]);
@@ -29,7 +37,7 @@ export function productRoutes(store: EmulatorStore): Route[] {
   return [
     {
       method: 'POST',
-      pattern: path(''),
+      pattern: routeOf(ApiPaths.configurations()),
       auth: 'edgegrid',
       handle: (ctx) => {
         const request = parseBody(ctx, CreateConnectionConfigurationRequestSchema);
@@ -39,19 +47,19 @@ export function productRoutes(store: EmulatorStore): Route[] {
     },
     {
       method: 'GET',
-      pattern: path(''),
+      pattern: routeOf(ApiPaths.configurations()),
       auth: 'edgegrid',
       handle: (ctx) => ({ status: 200, body: store.listConfigurations(parseQuery(ctx, PageQuerySchema)) }),
     },
     {
       method: 'GET',
-      pattern: path(`/${SEGMENT}`),
+      pattern: routeOf(ApiPaths.configuration(ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => ({ status: 200, body: store.getConfiguration(configId(params)) }),
     },
     {
       method: 'PATCH',
-      pattern: path(`/${SEGMENT}`),
+      pattern: routeOf(ApiPaths.configuration(ID)),
       auth: 'edgegrid',
       handle: (ctx, params) => {
         const id = configId(params);
@@ -61,7 +69,7 @@ export function productRoutes(store: EmulatorStore): Route[] {
     },
     {
       method: 'DELETE',
-      pattern: path(`/${SEGMENT}`),
+      pattern: routeOf(ApiPaths.configuration(ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => {
         store.deleteConfiguration(configId(params));
@@ -70,13 +78,13 @@ export function productRoutes(store: EmulatorStore): Route[] {
     },
     {
       method: 'GET',
-      pattern: path(`/${SEGMENT}/tokens`),
+      pattern: routeOf(ApiPaths.tokens(ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => ({ status: 200, body: store.listTokens(configId(params)) }),
     },
     {
       method: 'POST',
-      pattern: path(`/${SEGMENT}/tokens`),
+      pattern: routeOf(ApiPaths.tokens(ID)),
       auth: 'edgegrid',
       handle: (ctx, params) => {
         const id = configId(params);
@@ -87,19 +95,19 @@ export function productRoutes(store: EmulatorStore): Route[] {
     },
     {
       method: 'GET',
-      pattern: path(`/${SEGMENT}/tokens/${SEGMENT}`),
+      pattern: routeOf(ApiPaths.token(ID, ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => ({ status: 200, body: store.getToken(configId(params), tokenId(params)) }),
     },
     {
       method: 'GET',
-      pattern: path(`/${SEGMENT}/tokens/${SEGMENT}/value`),
+      pattern: routeOf(ApiPaths.tokenValue(ID, ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => ({ status: 200, body: store.getTokenValue(configId(params), tokenId(params)) }),
     },
     {
       method: 'POST',
-      pattern: path(`/${SEGMENT}/tokens/${SEGMENT}/revoke`),
+      pattern: routeOf(ApiPaths.revokeToken(ID, ID)),
       auth: 'edgegrid',
       handle: (ctx, params) => {
         const ids = [configId(params), tokenId(params)] as const;
@@ -109,19 +117,19 @@ export function productRoutes(store: EmulatorStore): Route[] {
     },
     {
       method: 'GET',
-      pattern: path(`/${SEGMENT}/instances`),
+      pattern: routeOf(ApiPaths.instances(ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => ({ status: 200, body: store.listInstances(configId(params)) }),
     },
     {
       method: 'GET',
-      pattern: path(`/${SEGMENT}/activity`),
+      pattern: routeOf(ApiPaths.activity(ID)),
       auth: 'edgegrid',
       handle: (_ctx, params) => ({ status: 200, body: store.listActivity(configId(params)) }),
     },
     {
       method: 'POST',
-      pattern: new RegExp(`^${ApiPaths.heartbeat()}/?$`),
+      pattern: routeOf(ApiPaths.heartbeat()),
       auth: 'bearer',
       handle: (ctx) => {
         // Authenticate before looking at the body: an unauthenticated caller learns nothing.

@@ -185,7 +185,6 @@ async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): P
   }
   await emulator.process.stop('SIGTERM');
 
-  log.say();
   log.say('Report');
   log.say('------');
   for (const report of reports) log.say(`${report.text}\n`);

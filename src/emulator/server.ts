@@ -33,6 +33,9 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
   const { store, verifier, faults, writer, log } = options;
   const counters: RequestCounters = { productRequests: 0 };
   const routes = [...productRoutes(store), ...controlRoutes(store, faults, counters)];
+  // Cuts injected latency short once the server closes: a pending wait (up to a minute) would
+  // otherwise keep a stopped emulator's process alive.
+  const closed = new AbortController();
 
   async function handleRequest(req: http.IncomingMessage, pathname: string, query: URLSearchParams): Promise<Outcome> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -43,7 +46,8 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     if (isProduct) {
       counters.productRequests += 1;
       fault = faults.decide(method, pathname);
-      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs, closed.signal);
+      if (closed.signal.aborted) return { kind: 'drop' };
       if (fault.reject === 503) throw Problems.serviceUnavailable();
       if (fault.reject === 429) throw Problems.rateLimited(fault.retryAfterSeconds);
     }
@@ -92,7 +96,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     return { kind: 'answer', ...result };
   }
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const started = performance.now();
     const url = parseRequestTarget(req.url);
     const finish = (status: number | 'dropped') =>
@@ -114,6 +118,8 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
         finish(problem.status);
       });
   });
+  server.once('close', () => closed.abort());
+  return server;
 }
 
 /** A request target that is not a URL path (rare, hostile) must not crash the server. */
@@ -169,6 +175,15 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

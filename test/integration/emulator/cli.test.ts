@@ -74,6 +74,25 @@ test('SIGTERM stops it cleanly (exit code 0)', async () => {
   expect(await emu.exited).toEqual({ code: 0, signal: null });
 });
 
+test('SIGTERM stops it at once even while a request waits out an injected latency', async () => {
+  const emu = await spawnEmulator({ edgercPath: path.join(dir, 'edgerc') });
+  try {
+    await emu.control.setFaults({ latencyMs: 30_000 });
+    const pending = signedRequest(emu, 'GET', ApiPaths.configurations()).catch(() => 'no answer');
+    for (let i = 0; i < 100 && (await emu.control.stats()).productRequests === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+
+    const started = Date.now();
+    await emu.stop();
+
+    // The helper falls back on SIGKILL after 10 s: a clean exit means the wait was cut short.
+    expect(await emu.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(await pending).toBe('no answer');
+  } finally {
+    await emu.stop();
+  }
+});
+
 test('a non-loopback --host is refused with a usage error naming the flag', () => {
   const result = spawnSync(process.execPath, ['bin/protector', 'emulator', '--host', '0.0.0.0', '--edgerc', path.join(dir, 'edgerc')], {
     cwd: REPO_ROOT,

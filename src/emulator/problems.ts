@@ -101,10 +101,25 @@ export const Problems = {
     new ApiProblem(413, ProblemTypes.validation, 'Payload too large', `Request bodies are limited to ${limit} bytes.`),
 };
 
+/**
+ * A key at least this long could be a token value put in the wrong place (values are 32 or more
+ * characters): it is counted, never named. Field names of the contract are far shorter.
+ */
+const MAX_NAMED_KEY_LENGTH = 31;
+
 /** One `{ path, message }` per zod issue; `prefix` names where the value came from (e.g. `query`). */
 export function fieldErrorsOf(error: ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
-    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message: issue.message };
+    // zod's own messages name types and limits, never a received value, except for unknown keys.
+    const message = issue.code === 'unrecognized_keys' ? unknownFieldsMessage(issue.keys) : issue.message;
+    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message };
   });
+}
+
+function unknownFieldsMessage(keys: readonly string[]): string {
+  const named = keys.filter((key) => key.length <= MAX_NAMED_KEY_LENGTH).map((key) => JSON.stringify(key));
+  const unnamed = keys.length - named.length;
+  if (unnamed > 0) named.push(`${unnamed} with a name too long to repeat`);
+  return `Unknown field(s), remove them: ${named.join(', ')}`;
 }

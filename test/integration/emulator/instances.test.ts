@@ -84,6 +84,14 @@ test('an invalid heartbeat body is a validation problem', async () => {
   expect(problem.errors!.map((e) => e.path).sort()).toEqual(['instanceId', 'version']);
 });
 
+test('unknown body fields are named, except one long enough to be a token value (a misplaced secret)', async () => {
+  const created = await createConfiguration(emu);
+  const res = await sendHeartbeat(emu, created.token.value, { ...heartbeat, extra: true, [created.token.value]: true });
+  const problem = expectProblem(res, 400, ProblemTypes.validation);
+  expect(problem.errors!.map((e) => e.message).join('\n')).toMatch(/extra/);
+  expect(res.text).not.toContain(created.token.value);
+});
+
 test('instance status: GOOD under 30 s, WARNING up to 5 min, PROBLEM after, or at once when its token is revoked', async () => {
   const created = await createConfiguration(emu);
   const id = created.connectionConfiguration.connectionConfigurationId;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, Token, type TerraformProvider } from 'cdktf';
+import { Fn, Op, Token, type TerraformProvider } from 'cdktf';
 import { Annotations as KubernetesAnnotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { DeploymentType } from './deployment-type';
@@ -41,9 +41,11 @@ export interface KubernetesSecretTargetProps {
    */
   readonly restart?: readonly WorkloadReference[];
   /**
-   * Write the token with the Secret's write-only `data_wo` (Terraform >= 1.11), so the value is not
-   * stored a second time in the Secret's state. `false` uses `data` (marked sensitive).
-   * @default true
+   * Write the token with the Secret's write-only `data_wo` (Terraform >= 1.11) instead of `data`
+   * (sensitive), so the value is not stored a second time in state (it is in the token's state
+   * anyway). The trade-off: the kubernetes provider never reads write-only data back, so a Secret
+   * edited by hand is not repaired by the next deploy; with `data` it is.
+   * @default false
    */
   readonly writeOnly?: boolean;
   /**
@@ -83,7 +85,7 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
   public readonly key: string;
   /** The workloads rolled onto a new token. */
   public readonly restart: readonly WorkloadReference[];
-  /** Whether the token goes into `data_wo` (true) or `data` (false). */
+  /** Whether the token goes into `data_wo` (true) or the sensitive `data` (false). */
   public readonly writeOnly: boolean;
   /** The annotation key carrying the token fingerprint. */
   public readonly fingerprintAnnotation: string;
@@ -91,7 +93,7 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
 
   constructor(props: KubernetesSecretTargetProps) {
     const owner = 'KubernetesSecretTarget';
-    const { namespace, secretName, key = 'token', restart = [], writeOnly = true, fingerprintAnnotation = 'protector-iac.dev/token-fingerprint' } =
+    const { namespace, secretName, key = 'token', restart = [], writeOnly = false, fingerprintAnnotation = 'protector-iac.dev/token-fingerprint' } =
       props ?? ({} as KubernetesSecretTargetProps);
     if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace)) {
       throw invalidProp(owner, 'namespace', namespace, 'must be a Kubernetes namespace name (lowercase letters, digits and "-", at most 63)');
@@ -147,9 +149,10 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
       ...(this.writeOnly
         ? {
             dataWo: { [this.key]: context.tokenValue },
-            // Write-only data is only re-sent when the revision changes: derive it from the token's
-            // creation time (YYYYMMDDhhmmss), which grows with every new token.
-            dataWoRevision: Token.asNumber(Fn.parseint(Fn.formatdate('YYYYMMDDhhmmss', context.tokenCreatedAt), 10)),
+            // The kubernetes provider re-sends write-only data only when the revision changes, so it
+            // must change with every token value: derive it from the fingerprint (a hash of the
+            // value). A creation time is not enough: two tokens can be created in the same second.
+            dataWoRevision: writeOnlyRevision(context.tokenFingerprint),
           }
         : { data: { [this.key]: context.tokenValue } }),
     });
@@ -167,4 +170,12 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
       });
     }
   }
+}
+
+/**
+ * A `data_wo_revision` that changes with the token: the first 48 bits of a hash of its fingerprint,
+ * plus one (the provider wants at least 1); a whole number well inside the provider's int64.
+ */
+function writeOnlyRevision(tokenFingerprint: string): number {
+  return Token.asNumber(Op.add(Fn.parseint(Fn.substr(Fn.sha256(tokenFingerprint), 0, 12), 16), 1));
 }

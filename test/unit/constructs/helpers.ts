@@ -1,5 +1,9 @@
 // Types of cdktf's jest matchers (registered at runtime by test/setup-jest.ts).
 import 'cdktf/lib/testing/adapters/jest';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
 import { ProtectorProvider } from '../../../constructs';
@@ -39,4 +43,34 @@ export function synthJson(stack: TerraformStack): {
   terraform?: Record<string, unknown>;
 } {
   return JSON.parse(Testing.synth(stack));
+}
+
+/**
+ * Evaluates a synthesized Terraform expression (`${...}`) with the real `terraform console`,
+ * with each `protector_token.NAME.ATTRIBUTE` reference replaced by the given attribute value.
+ * Needs no provider and no `terraform init`.
+ */
+export function evaluateWithTerraform(expression: string, token: Readonly<Record<string, string>>): string {
+  const body = /^\$\{([\s\S]*)\}$/.exec(expression)?.[1];
+  if (body === undefined) throw new Error(`not an interpolation: ${expression}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evaluate-'));
+  try {
+    const variables = Object.fromEntries(Object.keys(token).map((name) => [name, { type: 'string' }]));
+    fs.writeFileSync(
+      path.join(dir, 'main.tf.json'),
+      JSON.stringify({ variable: variables, locals: { result: `\${${body.replace(/\bprotector_token\.[A-Za-z0-9_-]+\.(\w+)/g, 'var.$1')}}` } }),
+    );
+    fs.writeFileSync(path.join(dir, 'empty.tfrc'), '');
+    const args = ['console', ...Object.entries(token).flatMap(([name, value]) => ['-var', `${name}=${value}`])];
+    return execFileSync('terraform', args, {
+      cwd: dir,
+      input: 'local.result\n',
+      env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'empty.tfrc'), CHECKPOINT_DISABLE: '1' },
+      timeout: 60_000,
+    })
+      .toString('utf8')
+      .trim();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -27,7 +27,7 @@ describe('synthesized JSON never contains a token value', () => {
       rotation: RotationPolicy.every('90d', { keepers: { reason: 'initial' } }),
       registrations: [
         new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', restart: [{ kind: 'Deployment', name: 'protector' }] }),
-        new KubernetesSecretTarget({ namespace: 'legacy', secretName: 'protector-token', writeOnly: false }),
+        new KubernetesSecretTarget({ namespace: 'legacy', secretName: 'protector-token', writeOnly: true }),
       ],
     });
     const edge = new ProtectorConnection(stack, 'Edge', {

@@ -11,7 +11,7 @@ import {
   TokenFileTarget,
 } from '../../../constructs';
 import { TokenFile } from '../../../constructs/.gen/providers/protector/token-file';
-import { newStack, synthJson } from './helpers';
+import { evaluateWithTerraform, newStack, synthJson } from './helpers';
 
 function kubernetesConnection(stack: TerraformStack, target: KubernetesSecretTarget): ProtectorConnection {
   return new ProtectorConnection(stack, 'Cluster', {
@@ -35,7 +35,7 @@ describe('KubernetesSecretTarget', () => {
     new KubernetesProvider(stack, 'kubernetes', {});
   });
 
-  test('writes the token into a Secret with write-only data and a revision that changes with every token', () => {
+  test('by default writes the token into the Secret\'s (sensitive) data, so every new value is a diff and drift is repaired', () => {
     // WHEN
     const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' }));
     // THEN
@@ -46,19 +46,33 @@ describe('KubernetesSecretTarget', () => {
         annotations: { 'protector-iac.dev/token-fingerprint': tokenExpression(connection, 'fingerprint') },
       },
       type: 'Opaque',
-      data_wo: { token: tokenExpression(connection, 'value') },
-      data_wo_revision: `\${parseint(formatdate("YYYYMMDDhhmmss", ${tokenExpression(connection, 'created_at').slice(2, -1)}), 10)}`,
+      data: { token: tokenExpression(connection, 'value') },
     });
     const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
+    expect(secret).not.toHaveProperty('data_wo');
+    expect(secret).not.toHaveProperty('data_wo_revision');
+  });
+
+  test('writeOnly puts the token into data_wo, with a custom key', () => {
+    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: true }));
+    const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
+    expect(secret.data_wo).toEqual({ TOKEN: tokenExpression(connection, 'value') });
     expect(secret).not.toHaveProperty('data');
   });
 
-  test('writeOnly false puts the token into the (sensitive) data with a custom key', () => {
-    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: false }));
-    const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
-    expect(secret.data).toEqual({ TOKEN: tokenExpression(connection, 'value') });
-    expect(secret).not.toHaveProperty('data_wo');
-    expect(secret).not.toHaveProperty('data_wo_revision');
+  test('writeOnly: every new token gets another data_wo_revision, even two tokens created in the same second', () => {
+    // GIVEN a write-only Secret: the kubernetes provider re-sends data_wo only when data_wo_revision changes
+    kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', writeOnly: true }));
+    const revision = String(Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0].data_wo_revision);
+    // WHEN terraform evaluates it for an old token and the token that replaces it within the same second
+    const old = evaluateWithTerraform(revision, { id: 'tok_old', fingerprint: 'sha256:0123456789ab', created_at: '2026-03-01T10:00:00.100Z' });
+    const replacement = evaluateWithTerraform(revision, { id: 'tok_new', fingerprint: 'sha256:fedcba987654', created_at: '2026-03-01T10:00:00.900Z' });
+    // THEN the revisions differ, and each is a whole number of at least 1 (the provider's minimum)
+    expect(replacement).not.toBe(old);
+    for (const value of [old, replacement]) {
+      expect(value).toMatch(/^[1-9][0-9]*$/);
+      expect(Number.isSafeInteger(Number(value))).toBe(true);
+    }
   });
 
   test('annotates the pod template of each workload to restart with the fingerprint, after the Secret', () => {

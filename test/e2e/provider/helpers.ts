@@ -60,3 +60,50 @@ export async function tf(workspace: TerraformWorkspace, args: string[], expectCo
   }
   return result;
 }
+
+/**
+ * A Protector instance stand-in: heartbeats every `intervalMs` with the token read from `file`
+ * (re-read each beat, like an instance watching a mounted file), or a fixed value when stuck.
+ */
+export function fakeInstance(url: string, id: string, deploymentType: 'KUBERNETES' | 'REVERSE_PROXY', token: { file?: string; value?: string }, intervalMs = 200) {
+  let stopped = false;
+  let failures = 0;
+  const beat = async () => {
+    const value = token.value ?? (token.file ? readTokenFile(token.file) : undefined);
+    if (!value) return;
+    const res = await fetch(`${url}/protector/v1/instances/heartbeat`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${value}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ instanceId: id, deploymentType, version: '1.0.0' }),
+    });
+    if (res.status !== 200) failures += 1;
+    await res.text();
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await beat().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    /** Switch to following the file (an instance that got fixed). */
+    follow(file: string) {
+      token.value = undefined;
+      token.file = file;
+    },
+    beatNow: beat,
+    failures: () => failures,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+function readTokenFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

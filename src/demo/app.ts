@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Construct } from 'constructs';
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import {
   DeploymentType,
   ProtectorConnection,
@@ -37,8 +37,17 @@ export interface DemoAppOptions {
 export const STACK_OUTPUTS = ['connection_configuration_id', 'token_id', 'token_fingerprint', 'token_rotate_after'] as const;
 
 class ReverseProxyStack extends TerraformStack {
-  constructor(scope: Construct, environment: DemoEnvironment, policies: RotationPolicies, options: DemoAppOptions) {
+  constructor(
+    scope: Construct,
+    environment: DemoEnvironment,
+    policies: RotationPolicies,
+    options: DemoAppOptions,
+    workdir: string,
+  ) {
     super(scope, environment.name);
+    // Without an explicit backend cdktf puts `terraform.NAME.tfstate` in the current directory,
+    // which is the repo: state holds token values, so it stays in the demo's temp folder.
+    new LocalBackend(this, { path: join(workdir, 'terraform.tfstate') });
     // The provider executable comes from the demo's filesystem mirror (TF_CLI_CONFIG_FILE).
     new ProtectorProvider(this, 'protector', {
       edgerc: options.edgercPath,
@@ -67,7 +76,9 @@ class ReverseProxyStack extends TerraformStack {
 export function synthDemoApp(options: DemoAppOptions, workdirs: Record<string, string>): void {
   const policies = RotationPolicies.fromFile(options.policiesFile);
   const app = new App({ outdir: options.outdir });
-  for (const environment of options.environments) new ReverseProxyStack(app, environment, policies, options);
+  for (const environment of options.environments) {
+    new ReverseProxyStack(app, environment, policies, options, workdirs[environment.name]!);
+  }
   app.synth();
   for (const environment of options.environments) {
     const workdir = workdirs[environment.name]!;

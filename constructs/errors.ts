@@ -107,3 +107,19 @@ export function providerBundleMissing(bundle: string): ConstructPropError {
       `at it, or set \`installInStackOutput: false\` and install the provider yourself (\`protector provider install\`). ${DOCS}`,
   );
 }
+
+export function tokenValueInPlainOutput(owner: string, output: string): ConstructPropError {
+  return new ConstructPropError(
+    'TOKEN_VALUE_IN_PLAIN_OUTPUT',
+    `${owner}: the output ${show(output)} exposes \`tokenValue\` but is not sensitive, so Terraform would print the ` +
+      `token. Pass \`sensitive: true\` to that TerraformOutput, or output \`tokenFingerprint\` instead. ${DOCS}`,
+  );
+}
+
+export function tokenValueThroughTerraformData(owner: string, path: string): ConstructPropError {
+  return new ConstructPropError(
+    'TOKEN_VALUE_THROUGH_TERRAFORM_DATA',
+    `${owner}: terraform_data ${show(path)} receives \`tokenValue\`; terraform_data drops sensitivity, so every plan ` +
+      `prints it in plain text. Pass the value straight to a sensitive attribute instead. ${DOCS}`,
+  );
+}

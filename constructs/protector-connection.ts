@@ -4,10 +4,19 @@ import { ConnectionConfiguration, type ConnectionConfigurationConfig } from './.
 import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
 import { Token } from './.gen/providers/protector/token';
 import { DeploymentType, Protocol } from './deployment-type';
-import { duplicateRegistration, invalidProp, providerMissing, targetDeploymentTypeMismatch, targetNotAllowed } from './errors';
+import {
+  duplicateRegistration,
+  invalidProp,
+  providerMissing,
+  targetDeploymentTypeMismatch,
+  targetNotAllowed,
+  tokenValueInPlainOutput,
+  tokenValueThroughTerraformData,
+} from './errors';
 import type { ProtectorProvider } from './protector-provider';
 import type { IRegistrationTarget } from './registration-target';
 import { RotationPolicy } from './rotation-policy';
+import { tokenValueExposures } from './token-value-exposure';
 
 /** Where a reverse-proxy Protector forwards traffic to. */
 export interface ConnectionTarget {
@@ -81,7 +90,8 @@ export class ProtectorConnection extends Construct {
   public readonly tokenRotateAfter: string;
   /**
    * The current token's value. Sensitive: a reference resolved only at apply time; put it only
-   * into sensitive attributes or sensitive outputs.
+   * into sensitive attributes or sensitive outputs. A TerraformOutput without `sensitive: true`
+   * or a `terraform_data` that receives it fails the synth.
    */
   public readonly tokenValue: string;
   /** The deployment type. */
@@ -159,13 +169,18 @@ export class ProtectorConnection extends Construct {
           'rotation waits for a drain that cannot happen. Add a KubernetesSecretTarget or TokenFileTarget.',
       );
     }
+    this.node.addValidation({ validate: () => this.problemsInStack(owner, provider) });
+  }
+
+  /** What only the finished stack shows: a missing provider, a token value printed in plain text. */
+  private problemsInStack(owner: string, provider: ProtectorProviderResource | undefined): string[] {
+    const stack = TerraformStack.of(this);
+    const problems = tokenValueExposures(stack, this.token).map((exposure) =>
+      exposure.kind === 'output' ? tokenValueInPlainOutput(owner, exposure.name) : tokenValueThroughTerraformData(owner, exposure.name),
+    );
     // Without a provider block Terraform would look for hashicorp/protector in the public registry.
-    this.node.addValidation({
-      validate: () =>
-        provider || TerraformStack.of(this).node.findAll().some((node) => node instanceof ProtectorProviderResource)
-          ? []
-          : [providerMissing(owner).message],
-    });
+    if (!provider && !stack.node.findAll().some((node) => node instanceof ProtectorProviderResource)) problems.push(providerMissing(owner));
+    return problems.map((problem) => problem.message);
   }
 }
 

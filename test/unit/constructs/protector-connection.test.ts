@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { DataResource, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import {
   DeploymentType,
@@ -111,6 +111,35 @@ describe('ProtectorConnection', () => {
     expect(outputs.fingerprint.value).toBe(ref(connection.token, 'fingerprint'));
     expect(outputs.rotate_after.value).toBe(ref(connection.token, 'rotate_after'));
     expect(outputs.value.value).toBe(ref(connection.token, 'value'));
+  });
+
+  test('an output exposing tokenValue without sensitive fails validation, saying to mark it sensitive', () => {
+    // GIVEN
+    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    // WHEN
+    new TerraformOutput(stack, 'leaky', { value: connection.tokenValue });
+    // THEN
+    expect(() => Testing.synth(stack, true)).toThrow(/ProtectorConnection 'test\/Edge': the output "leaky" exposes `tokenValue` but is not sensitive.*sensitive: true/);
+  });
+
+  test('an output exposing tokenValue inside an expression is caught too', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    new TerraformOutput(stack, 'encoded', { value: Fn.base64encode(connection.tokenValue) });
+    expect(() => Testing.synth(stack, true)).toThrow(/the output "encoded" exposes `tokenValue`/);
+  });
+
+  test('tokenValue passed through terraform_data fails validation (it drops sensitivity)', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    new DataResource(stack, 'copy', { input: { token: connection.tokenValue } });
+    expect(() => Testing.synth(stack, true)).toThrow(/terraform_data "copy" receives `tokenValue`.*prints it in plain text/);
+  });
+
+  test('a sensitive output of tokenValue and outputs of other attributes pass validation', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
+    new TerraformOutput(stack, 'fingerprint', { value: connection.tokenFingerprint });
+    new DataResource(stack, 'fingerprint_copy', { input: { fingerprint: connection.tokenFingerprint } });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 
   test('uses the given provider', () => {

@@ -140,6 +140,24 @@ test('the activity log records every change with reasons and never a token value
   expect(res.text).not.toContain(second.value);
 });
 
+test('an instance that moves to another token is recorded once, naming both fingerprints and never a value', async () => {
+  const created = await createConfiguration(emu);
+  const id = created.connectionConfiguration.connectionConfigurationId;
+  const second = await generateToken(emu, id);
+  await sendHeartbeat(emu, created.token.value, heartbeat);
+  await sendHeartbeat(emu, second.value, heartbeat);
+  await sendHeartbeat(emu, second.value, heartbeat);
+
+  const res = await signedRequest(emu, 'GET', ApiPaths.activity(id));
+  const moves = ActivityLogSchema.parse(res.body).events.filter((e) => e.type === 'INSTANCE_TOKEN_CHANGED');
+  expect(moves).toEqual([
+    expect.objectContaining({ instanceId: 'pod-a', tokenId: second.tokenId, tokenFingerprint: second.fingerprint }),
+  ]);
+  expect(moves[0].detail).toContain(created.token.fingerprint);
+  expect(res.text).not.toContain(created.token.value);
+  expect(res.text).not.toContain(second.value);
+});
+
 test('license expiry revokes every active token with reason LICENSE_EXPIRED; new tokens can be generated after', async () => {
   const a = await createConfiguration(emu);
   const b = await createConfiguration(emu);

@@ -112,6 +112,20 @@ test('an unknown token is 404; a token of another configuration is not found und
   expectProblem(await signedRequest(emu, 'GET', ApiPaths.token(aId, b.token.tokenId)), 404, ProblemTypes.notFound);
 });
 
+test("a token cannot be revoked or shown through another configuration's path", async () => {
+  const a = await createConfiguration(emu);
+  const b = await createConfiguration(emu);
+  const aId = a.connectionConfiguration.connectionConfigurationId;
+  const bId = b.connectionConfiguration.connectionConfigurationId;
+  await generateToken(emu, bId);
+
+  expectProblem(await revokeToken(emu, aId, b.token.tokenId), 404, ProblemTypes.notFound);
+  const shown = await signedRequest(emu, 'GET', ApiPaths.tokenValue(aId, b.token.tokenId));
+  expectProblem(shown, 404, ProblemTypes.notFound);
+  expect(shown.text).not.toContain(b.token.value);
+  expect((await listTokens(emu, bId)).active.map((t) => t.tokenId)).toContain(b.token.tokenId);
+});
+
 test('tokens carry the deployment type of their configuration', async () => {
   const proxy = await createConfiguration(emu, REVERSE_PROXY_CONFIG);
   const token = await generateToken(emu, proxy.connectionConfiguration.connectionConfigurationId);

@@ -62,8 +62,8 @@ export class MaxActiveTokensError extends ApiError {
     super(
       'MAX_ACTIVE_TOKENS',
       `${describe(ctx)}: ${configId} already has the maximum of 2 active tokens: ${listed}${suffix(detail)}. ` +
-        'Revoke the one no instance uses any more (Control Center, or `protector` revoke), or let Terraform ' +
-        'rotate: it revokes the old token once every instance has moved to the new one.',
+        'Revoke the one no instance uses any more (in Control Center; `protector status` shows which token each ' +
+        'instance uses), or let Terraform rotate: it revokes the old token once every instance has moved to the new one.',
       { status: 409, problemType: ProblemTypes.maxActiveTokens },
     );
     this.activeTokens = activeTokens;

@@ -55,6 +55,9 @@ describe('errorFromProblem', () => {
     expect(error.message).toContain('tok_aaaaaaaaaa (sha256:111111111111, created 3 d ago)');
     expect(error.message).toContain('tok_bbbbbbbbbb (sha256:222222222222, created 30 min ago)');
     expect(error.message).toMatch(/Revoke .* or let Terraform\s+rotate/);
+    // Advice names only commands that exist: there is no `protector revoke`.
+    expect(error.message).not.toMatch(/protector`? revoke/);
+    expect(error.message).toContain('`protector status` shows which token each instance uses');
   });
 
   test('validation carries the field errors', () => {

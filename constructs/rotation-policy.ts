@@ -1,14 +1,15 @@
 import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
 import { invalidProp, rotationPeriodTooLong } from './errors';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Options of a rotation policy besides its period. */
 export interface RotationPolicyOptions {
   /**
    * How long revoking the old token may wait for every Protector instance to move to the new one,
-   * as a duration such as `"15m"`. On timeout the apply fails and the old token stays active;
-   * the next apply retries.
+   * as a duration such as `"15m"`, at most 24 hours. On timeout the apply fails and the old token
+   * stays active; the next apply retries.
    * @default "10m" (the provider's default)
    */
   readonly drainTimeout?: string;
@@ -37,6 +38,8 @@ export class RotationPolicy {
   public static readonly MAX_PERIOD_DAYS = 365;
   /** Longest period without a warning: twice a year. */
   public static readonly RECOMMENDED_MAX_PERIOD_DAYS = 182;
+  /** Longest drain timeout the provider accepts. */
+  public static readonly MAX_DRAIN_TIMEOUT_HOURS = 24;
 
   /**
    * Rotate every `period`, a duration such as `"90d"`, `"12h"` or `"30s"` (units ms, s, m, h, d).
@@ -74,8 +77,13 @@ export class RotationPolicy {
     const { drainTimeout, requireDrain, keepers } = options ?? {};
     if (drainTimeout !== undefined) {
       const drainMs = typeof drainTimeout === 'string' ? parseDuration(drainTimeout) : undefined;
-      if (drainMs === undefined || drainMs <= 0) {
-        throw invalidProp(owner, 'drainTimeout', drainTimeout, `must be a positive duration: ${DURATION_HINT}`);
+      if (drainMs === undefined || drainMs <= 0 || drainMs > RotationPolicy.MAX_DRAIN_TIMEOUT_HOURS * HOUR_MS) {
+        throw invalidProp(
+          owner,
+          'drainTimeout',
+          drainTimeout,
+          `must be a positive duration of at most ${RotationPolicy.MAX_DRAIN_TIMEOUT_HOURS} hours (the provider's limit): ${DURATION_HINT}`,
+        );
       }
     }
     if (requireDrain !== undefined && typeof requireDrain !== 'boolean') {

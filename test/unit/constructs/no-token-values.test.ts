@@ -11,12 +11,6 @@ import {
 } from '../../../constructs';
 import { newStack } from './helpers';
 
-/**
- * Token values exist only at apply time, so a synthesized stack can hold them only as references to
- * `protector_token.<name>.value`. This test synthesizes every registration kind, then checks that
- * nothing that looks like a token value is in the JSON and that every use of `.value` is such an
- * interpolation, feeding only sensitive places.
- */
 function edgeProps(): ProtectorConnectionProps {
   return {
     name: 'edge',
@@ -28,6 +22,12 @@ function edgeProps(): ProtectorConnectionProps {
   };
 }
 
+/**
+ * Token values exist only at apply time, so a synthesized stack can hold them only as references to
+ * `protector_token.<name>.value`. This test synthesizes every registration kind, then checks that
+ * nothing that looks like a token value is in the JSON and that every use of `.value` is such an
+ * interpolation, feeding only sensitive places.
+ */
 describe('synthesized JSON never contains a token value', () => {
   function synthesizeEverything(): string {
     const stack = newStack();

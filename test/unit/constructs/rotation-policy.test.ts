@@ -37,6 +37,12 @@ describe('RotationPolicy', () => {
     expect(() => RotationPolicy.every('90d', { drainTimeout: 'soon' })).toThrow(/`drainTimeout` must be a positive duration.*got "soon"/);
   });
 
+  test('a drainTimeout above 24 hours (the provider\'s limit) is rejected at construction', () => {
+    // 24h is accepted; a day and a second would only fail at `terraform plan`
+    expect(RotationPolicy.every('90d', { drainTimeout: '24h' }).drainTimeout).toBe('24h');
+    expect(() => RotationPolicy.every('90d', { drainTimeout: '1d1s' })).toThrow(/`drainTimeout` must be a positive duration of at most 24 hours.*got "1d1s"/);
+  });
+
   test('a non-boolean requireDrain is rejected', () => {
     expect(() => RotationPolicy.every('90d', { requireDrain: 'yes' as unknown as boolean })).toThrow(/`requireDrain` must be true or false, got "yes"/);
   });

@@ -194,6 +194,10 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
     }
   };
   text('name', 128);
+  // The API trims names, so the provider refuses a padded one: say so before `terraform plan` does.
+  if (props.name.trim() !== props.name) {
+    throw invalidProp(owner, 'name', props.name, 'must be a non-empty string of at most 128 characters without leading or trailing spaces');
+  }
   text('contractId', 64);
   text('groupId', 64);
   text('description', 1024);

@@ -198,6 +198,7 @@ describe('ProtectorConnection', () => {
 
   test.each<[string, Partial<ProtectorConnectionProps>, RegExp]>([
     ['empty name', { name: ' ' }, /`name` must be a non-empty string of at most 128 characters, got " "/],
+    ['padded name (the API trims names, so the provider refuses it)', { name: ' edge ' }, /`name` must be a non-empty string of at most 128 characters without leading or trailing spaces, got " edge "/],
     ['long name', { name: 'n'.repeat(129) }, /`name` must be a non-empty string of at most 128 characters/],
     ['empty contract', { contractId: '' }, /`contractId` must be a non-empty string.*got ""/],
     ['missing group', { groupId: undefined as unknown as string }, /`groupId` must be a non-empty string.*got undefined/],

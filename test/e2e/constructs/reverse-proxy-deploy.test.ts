@@ -4,7 +4,7 @@
  * ProtectorProvider writes at synth. Then a policy change (new `keepers` for staging) shows in
  * `cdktf diff` as a token replacement and rotates on the next deploy, while production stays.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +20,9 @@ const CDKTF = path.join(REPO, 'node_modules', '.bin', 'cdktf');
 const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 const STACK = 'reverse-proxy-vm';
 
-jest.setTimeout(420_000);
+// Generous on purpose: a 2-core machine running other suites can make one cdktf run take minutes.
+const CDKTF_TIMEOUT_MS = 300_000;
+jest.setTimeout(4 * CDKTF_TIMEOUT_MS);
 
 describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () => {
   let emulator: InProcessEmulator;
@@ -28,9 +30,12 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const bundle = await buildProviderOnce();
     emulator = await startInProcessEmulator();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reverse-proxy-e2e-'));
+    // A private copy of the provider: another suite may rebuild dist/provider between the two
+    // deploys, and a changed executable under the same version fails `terraform init` (lock hash).
+    const bundle = path.join(dir, 'terraform-provider-protector');
+    fs.copyFileSync(await buildProviderOnce(), bundle);
     const cliConfig = path.join(dir, 'empty.tfrc');
     fs.writeFileSync(cliConfig, '');
     fs.copyFileSync(path.join(EXAMPLE, 'rotation-policies.json'), path.join(dir, 'rotation-policies.json'));
@@ -66,24 +71,46 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function cdktf(...args: string[]): Promise<string> {
-    try {
-      const { stdout, stderr } = await run(CDKTF, [...args, '--output', path.join(dir, 'cdktf.out')], {
+  /**
+   * Runs the real cdktf CLI in the temp project and returns what it printed, colours removed.
+   * It runs in its own process group, so a timeout also stops the terraform and provider
+   * processes it started.
+   */
+  function cdktf(...args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(CDKTF, [...args, '--output', path.join(dir, 'cdktf.out')], {
         cwd: path.join(dir, 'project'),
         env,
-        timeout: 300_000,
-        maxBuffer: 32 * 1024 * 1024,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      // Terraform's plan colours survive cdktf's rendering: drop them so the text can be matched.
-      return (stdout + stderr).replace(/\x1b\[[0-9;]*m/g, '');
-    } catch (error) {
-      const failed = error as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`cdktf ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`);
-    }
+      let printed = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        reject(new Error(`cdktf ${args.join(' ')} did not finish within ${CDKTF_TIMEOUT_MS} ms:\n${printed}`));
+      }, CDKTF_TIMEOUT_MS);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        // Terraform's plan colours survive cdktf's rendering: drop them so the text can be matched.
+        const text = printed.replace(/\x1b\[[0-9;]*m/g, '');
+        if (code === 0) resolve(text);
+        else reject(new Error(`cdktf ${args.join(' ')} exited with ${code}:\n${text}`));
+      });
+    });
   }
 
   async function outputs(): Promise<Record<string, string>> {
-    const { stdout } = await run('terraform', ['output', '-json'], { cwd: path.join(dir, 'cdktf.out', 'stacks', STACK), env });
+    const { stdout } = await run('terraform', ['output', '-json'], { cwd: path.join(dir, 'cdktf.out', 'stacks', STACK), env, timeout: 120_000 });
     return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, { value: string }>).map(([name, output]) => [name, output.value]));
   }
 
@@ -99,7 +126,8 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
 
   test('deploys, then rotates staging on a keepers change and leaves production alone', async () => {
     // WHEN the example is deployed the first time
-    await cdktf('deploy', STACK, '--auto-approve', '--skip-provider-lock');
+    const printed: string[] = [];
+    printed.push(await cdktf('deploy', STACK, '--auto-approve', '--skip-provider-lock'));
     // THEN each environment has one active token, written to its file
     const first = await outputs();
     for (const environment of ['production', 'staging']) {
@@ -107,24 +135,22 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
       expect((await tokens(first[`${environment}_connection_configuration_id`])).active.map((t) => t.tokenId)).toEqual([first[`${environment}_token_id`]]);
     }
     expect(fs.existsSync(path.join(dir, 'project', `terraform.${STACK}.tfstate`))).toBe(true);
-    // and no token value ever reached the synthesized stack
-    const synthesized = fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', STACK, 'cdk.tf.json'), 'utf8');
-    expect(synthesized).not.toContain(tokenFile('staging'));
+    const firstValues = ['production', 'staging'].map(tokenFile);
 
     // WHEN the policy file gives staging new keepers
     const policies = JSON.parse(fs.readFileSync(env.PROTECTOR_POLICIES!, 'utf8'));
     policies.staging.keepers = { reason: 'rotate-now' };
     fs.writeFileSync(env.PROTECTOR_POLICIES!, JSON.stringify(policies));
     const diff = await cdktf('diff', STACK, '--skip-provider-lock');
+    printed.push(diff);
     // THEN the diff replaces the staging token, and only it
     expect(diff).toMatch(/# protector_token\.staging_Token_\w+ \(staging\/Token\) must be replaced/);
     expect(diff).toMatch(/\+ keepers\s+= \{ # forces replacement/);
     expect(diff).not.toMatch(/protector_token\.production_Token_\w+ \(production\/Token\) must be replaced/);
     expect(diff).toMatch(/protector_token\.production_Token_\w+: Refreshing state/);
-    expect(diff).not.toContain(tokenFile('staging'));
 
     // WHEN deployed again
-    await cdktf('deploy', STACK, '--auto-approve', '--skip-provider-lock');
+    printed.push(await cdktf('deploy', STACK, '--auto-approve', '--skip-provider-lock'));
     // THEN staging rotated: new token in the file, the old one revoked; production unchanged
     const second = await outputs();
     expect(second.staging_token_id).not.toBe(first.staging_token_id);
@@ -134,5 +160,10 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
     expect(staging.revoked.map((t) => t.tokenId)).toContain(first.staging_token_id);
     expect(second.production_token_id).toBe(first.production_token_id);
     expect(fingerprintOf(tokenFile('production'))).toBe(first.production_token_fingerprint);
+    // AND no token value, old or new, was printed by cdktf or reached the synthesized stack
+    const synthesized = fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', STACK, 'cdk.tf.json'), 'utf8');
+    for (const value of [...firstValues, tokenFile('staging')]) {
+      for (const text of [...printed, synthesized]) expect(text.includes(value)).toBe(false);
+    }
   });
 });

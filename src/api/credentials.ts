@@ -176,12 +176,19 @@ export function parseIni(text: string): Map<string, Record<string, string>> {
       sections.set(name, current);
       continue;
     }
-    const eq = line.indexOf('=');
-    if (eq <= 0 || current === undefined) continue;
-    const key = line.slice(0, eq).trim().toLowerCase().replace(/-/g, '_');
-    current[key] = unquote(line.slice(eq + 1).trim());
+    const key = iniKeyOf(line);
+    if (key === undefined || current === undefined) continue;
+    current[key] = unquote(line.slice(line.indexOf('=') + 1).trim());
   }
   return sections;
+}
+
+/** The key a `key = value` line sets, as `parseIni` spells it (lower case, `-` as `_`). */
+export function iniKeyOf(line: string): string | undefined {
+  const trimmed = line.trim();
+  if (trimmed.startsWith(';') || trimmed.startsWith('#')) return undefined;
+  const eq = trimmed.indexOf('=');
+  return eq <= 0 ? undefined : trimmed.slice(0, eq).trim().toLowerCase().replace(/-/g, '_');
 }
 
 function unquote(value: string): string {

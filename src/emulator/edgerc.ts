@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { iniKeyOf, parseIni } from '../api/credentials';
 import { base36Id, systemRandom } from './random';
 
 /** Same shape as the client's credentials: `host` carries its scheme. */
@@ -16,25 +17,15 @@ export interface EmulatorCredentials {
   accessToken: string;
 }
 
-const KEYS = { clientToken: 'client_token', clientSecret: 'client_secret', accessToken: 'access_token', host: 'host' } as const;
-
-/** Reads one section; undefined when the file or the section does not exist. */
+/**
+ * Reads one section exactly as the client will (`parseIni` of `src/api/credentials`): the
+ * emulator must accept what the client signs with. Undefined when the file or section is absent.
+ */
 export function readEdgercSection(file: string, section: string): Partial<EmulatorCredentials> | undefined {
   if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-  const range = sectionRange(lines, section);
-  if (!range) return undefined;
-  const values: Record<string, string> = {};
-  for (const line of lines.slice(range.start + 1, range.end)) {
-    const kv = parseKeyValue(line);
-    if (kv) values[kv.key] = kv.value;
-  }
-  return {
-    host: values[KEYS.host],
-    clientToken: values[KEYS.clientToken],
-    clientSecret: values[KEYS.clientSecret],
-    accessToken: values[KEYS.accessToken],
-  };
+  const values = parseIni(readFileSync(file, 'utf8')).get(section);
+  if (!values) return undefined;
+  return { host: values.host, clientToken: values.client_token, clientSecret: values.client_secret, accessToken: values.access_token };
 }
 
 /**
@@ -63,7 +54,8 @@ export function writeEdgercSection(file: string, section: string, host: string):
     next = [...body, ...(body.length > 0 ? [''] : []), ...sectionLines, ''];
   } else if (keep) {
     const inner = lines.slice(range.start + 1, range.end);
-    const hostAt = inner.findIndex((line) => parseKeyValue(line)?.key === KEYS.host);
+    // The last one: as in the client's reader, a later duplicate wins.
+    const hostAt = inner.map(iniKeyOf).lastIndexOf('host');
     if (hostAt >= 0) inner[hostAt] = `host = ${host}`;
     else inner.unshift(`host = ${host}`);
     next = [...lines.slice(0, range.start + 1), ...inner, ...lines.slice(range.end)];
@@ -89,15 +81,6 @@ function sectionRange(lines: string[], section: string): { start: number; end: n
   let end = start + 1;
   while (end < lines.length && !/^\s*\[.*\]\s*$/.test(lines[end])) end += 1;
   return { start, end };
-}
-
-function parseKeyValue(line: string): { key: string; value: string } | undefined {
-  const trimmed = line.trim();
-  if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return undefined;
-  const eq = trimmed.indexOf('=');
-  if (eq <= 0) return undefined;
-  const value = trimmed.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
-  return { key: trimmed.slice(0, eq).trim(), value };
 }
 
 function trimTrailingBlank(lines: string[]): string[] {

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadCredentials } from '../../../src/api/credentials';
 import { readEdgercSection, writeEdgercSection } from '../../../src/emulator/edgerc';
 
 let dir: string;
@@ -41,4 +42,20 @@ test('a section with incomplete credentials gets fresh ones', () => {
   const credentials = writeEdgercSection(file.replace('nested/', ''), 'emu', 'http://127.0.0.1:3');
   expect(credentials.clientToken).not.toBe('akab-only');
   expect(readEdgercSection(file.replace('nested/', ''), 'emu')).toEqual(credentials);
+});
+
+test('an existing section is read exactly as the client reads it (inline comments, quotes, key spelling)', () => {
+  const secret = 'c2VjcmV0LXNlY3JldC1zZWNyZXQ=';
+  writeFileSync(
+    file.replace('nested/', ''),
+    `[emu]\nclient-secret = ${secret}   ; rotated in March\nhost = old\naccess_token = "akab-access"\nCLIENT_TOKEN = akab-client # ours\n`,
+  );
+
+  const credentials = writeEdgercSection(file.replace('nested/', ''), 'emu', 'http://127.0.0.1:4');
+
+  // The emulator must accept what the client will sign with, or every call is a 401.
+  const { host, ...client } = loadCredentials({ edgerc: file.replace('nested/', ''), section: 'emu', env: {} });
+  expect(host).toBe('http://127.0.0.1:4');
+  expect(credentials).toEqual({ host, ...client });
+  expect(client).toEqual({ clientSecret: secret, accessToken: 'akab-access', clientToken: 'akab-client' });
 });

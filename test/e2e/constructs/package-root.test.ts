@@ -57,7 +57,7 @@ describe('the packed package root', () => {
     await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1'], { timeout: STEP_TIMEOUT_MS });
     fs.writeFileSync(path.join(project, 'main.js'), APP);
     // The package's own dependencies come from this repository's node_modules.
-    const env = { ...process.env, NODE_PATH: path.join(REPO, 'node_modules'), CDKTF_OUTDIR: path.join(project, 'cdktf.out') };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: path.join(REPO, 'node_modules'), CDKTF_OUTDIR: path.join(project, 'cdktf.out') };
     delete env.PROTECTOR_PROVIDER_BUNDLE;
 
     // WHEN the app synthesizes with plain node
@@ -75,7 +75,7 @@ describe('the packed package root', () => {
     const stackDir = path.join(project, 'cdktf.out', 'stacks', 'edge');
     const cliConfig = path.join(dir, 'empty.tfrc');
     fs.writeFileSync(cliConfig, '');
-    const tfEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_PLUGIN_CACHE_DIR: '' };
+    const tfEnv: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_PLUGIN_CACHE_DIR: '' };
     delete tfEnv.TF_LOG;
     await run('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv, timeout: STEP_TIMEOUT_MS });
     const { stdout: validated } = await run('terraform', ['validate', '-json', '-no-color'], { cwd: stackDir, env: tfEnv, timeout: STEP_TIMEOUT_MS });

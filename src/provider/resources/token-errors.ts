@@ -36,6 +36,19 @@ export class DrainTimeoutError extends ExternalError {
   }
 }
 
+/** Terraform was interrupted (Ctrl-C, StopProvider) while the revoke waited for the drain. */
+export class DrainCancelledError extends ExternalError {
+  constructor(token: { tokenId: string; fingerprint: string }, instances: readonly Instance[], waitedMs: number) {
+    const still = instances.length > 0 ? ` ${instances.map((i) => i.instanceId).join(', ')} still authenticated with it.` : '';
+    super(
+      'DRAIN_CANCELLED',
+      `Token ${token.tokenId} (${token.fingerprint}) was not revoked: Terraform was interrupted after ${formatDuration(waitedMs)} ` +
+        `of waiting for instances to move to the new token.${still} The old token stays active, so they keep working. ` +
+        'Run terraform apply again to finish the revoke.',
+    );
+  }
+}
+
 /** A replacement without create_before_destroy would have to revoke the only active token first. */
 export class CreateBeforeDestroyRequiredError extends UsageError {
   constructor(token: { tokenId: string; fingerprint: string }, configId: string) {

@@ -14,7 +14,7 @@ import { LastActiveTokenError, MaxActiveTokensError, NotFoundError, TokenNotActi
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
 import { defineResource, Unknown } from '../framework/types';
 import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from './duration';
-import { CreateBeforeDestroyRequiredError, DrainTimeoutError, TokenCapReachedError } from './token-errors';
+import { CreateBeforeDestroyRequiredError, DrainCancelledError, DrainTimeoutError, TokenCapReachedError } from './token-errors';
 import { configurationIdProblem } from './tokens-data-source';
 
 export const TOKEN_TYPE = 'protector_token';
@@ -432,7 +432,8 @@ async function instancesOn(configId: string, tokenId: string, ctx: HandlerContex
 
 /**
  * Polls the instance list until no recently seen instance uses the token, with progress in the
- * log. Bounded by the timeout on the injected clock and by a poll count derived from it.
+ * log. Bounded by the timeout on the injected clock and by a poll count derived from it, and cut
+ * short by StopProvider.
  */
 async function waitForDrain(token: { tokenId: string; fingerprint: string }, configId: string, timeoutMs: number, ctx: HandlerContext): Promise<void> {
   const { clock, sleep } = ctx.deps;
@@ -453,7 +454,13 @@ async function waitForDrain(token: { tokenId: string; fingerprint: string }, con
       waited_ms: waited,
       timeout_ms: timeoutMs,
     });
-    await sleep(Math.min(DRAIN_POLL_MS, Math.max(1, timeoutMs - waited)), ctx.signal);
+    try {
+      await sleep(Math.min(DRAIN_POLL_MS, Math.max(1, timeoutMs - waited)), ctx.signal);
+    } catch (error) {
+      // StopProvider aborted the wait: an interruption the user asked for, not a provider bug.
+      if (ctx.signal.aborted) throw new DrainCancelledError(token, stillOn, clock.now().getTime() - started);
+      throw error;
+    }
   }
 }
 

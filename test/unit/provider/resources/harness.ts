@@ -24,6 +24,8 @@ export class Harness {
   private lastCall = new DiagnosticsCollector();
   /** What the next contexts tell `delete` (Terraform passes it through the plan's private data). */
   deleteReason: HandlerContext['deleteReason'];
+  /** Aborted by `stop()`, like StopProvider aborts every handler's signal. */
+  private stopController = new AbortController();
 
   constructor(
     readonly emulator: InProcessEmulator,
@@ -54,7 +56,17 @@ export class Harness {
       this.logs.push({ level, message, fields });
     };
     const log: Logger = { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-    return { deps: this.deps, diagnostics, log, signal: new AbortController().signal, deleteReason: this.deleteReason };
+    return { deps: this.deps, diagnostics, log, signal: this.stopController.signal, deleteReason: this.deleteReason };
+  }
+
+  /** What StopProvider (Ctrl-C) does: aborts the signal of every context handed out so far. */
+  stop(): void {
+    this.stopController.abort();
+  }
+
+  /** A fresh signal for the next contexts (a new provider process, after a stop). */
+  restart(): void {
+    this.stopController = new AbortController();
   }
 
   validate(definition: ResourceDefinition | DataSourceDefinition, config: Value): CollectedDiagnostic[] {
@@ -115,10 +127,13 @@ export function fakeTime(startMs: number = Date.now()) {
     sleeps: 0,
     onSleep: undefined as undefined | (() => Promise<void> | void),
     clock: { now: () => new Date(time.nowMs) },
-    sleep: async (ms: number) => {
+    /** Like the provider's sleep, it rejects once the signal is aborted (StopProvider). */
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      signal?.throwIfAborted();
       time.nowMs += ms;
       time.sleeps += 1;
       await time.onSleep?.();
+      signal?.throwIfAborted();
     },
     advance(ms: number) {
       time.nowMs += ms;

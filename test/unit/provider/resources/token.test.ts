@@ -19,6 +19,7 @@ afterAll(async () => {
 beforeEach(() => {
   time.onSleep = undefined;
   harness.deleteReason = undefined;
+  harness.restart();
 });
 
 async function newConfiguration(deploymentType = 'kubernetes'): Promise<string> {
@@ -205,6 +206,28 @@ describe('drain before revoke', () => {
     expect(await activeIds(configId)).toEqual([old!.id, fresh!.id]);
 
     await heartbeat(fresh!.value as string, 'stuck-node');
+    expect(await harness.apply(resource, old, null)).toBeNull();
+    expectNoErrors(harness.last);
+    expect(await activeIds(configId)).toEqual([fresh!.id]);
+  });
+
+  test('StopProvider (Ctrl-C) during the wait: a clear error, the old token stays active, the next apply completes', async () => {
+    const configId = await newConfiguration();
+    const { state: old } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '1' } }));
+    expect((await heartbeat(old!.value as string, 'node-c')).status).toBe(200);
+    const { state: fresh } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '2' } }));
+
+    time.onSleep = () => {
+      if (time.sleeps % 2 === 0) harness.stop();
+    };
+    expect(await harness.apply(resource, old, null)).toEqual(old);
+    expect(harness.last).toEqual([expect.objectContaining({ severity: 'error', summary: 'Drain Cancelled' })]);
+    expect(harness.last[0]!.detail).toMatch(new RegExp(`Token ${old!.id as string} .*was not revoked.*node-c.*stays active.*terraform apply again`));
+    expect(await activeIds(configId)).toEqual([old!.id, fresh!.id]);
+
+    harness.restart();
+    time.onSleep = undefined;
+    await heartbeat(fresh!.value as string, 'node-c');
     expect(await harness.apply(resource, old, null)).toBeNull();
     expectNoErrors(harness.last);
     expect(await activeIds(configId)).toEqual([fresh!.id]);

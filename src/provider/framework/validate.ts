@@ -1,6 +1,14 @@
 /** ValidateResourceConfig / ValidateDataResourceConfig / ValidateProviderConfig semantics. */
+import { fingerprintOf } from '../../api/fingerprint';
 import type { AttributePath, Diagnostics, Model, ObjectSchema, Value } from './types';
 import { isObject, isWhollyKnown, normalizeObject } from './values';
+
+/**
+ * The API's shortest token value. At plan time Terraform validates with known values, so a
+ * mistaken `token_id = protector_token.x.value` hands a validator the secret, and validators echo
+ * what they got: strings this long are shown by fingerprint instead.
+ */
+const POSSIBLE_SECRET_LENGTH = 32;
 
 /** Runs each attribute's validator on known, non-null values, then the definition's own check. */
 export function validateConfig(
@@ -19,7 +27,7 @@ function validateAttributes(schema: ObjectSchema, value: Model, at: AttributePat
     const attributeValue = value[name];
     if (!attribute.validate || attributeValue === null || !isWhollyKnown(attributeValue)) continue;
     const problem = attribute.validate(attributeValue);
-    if (problem !== undefined) diagnostics.error('Invalid Attribute Value', problem, [...at, name]);
+    if (problem !== undefined) diagnostics.error('Invalid Attribute Value', withoutEchoedSecrets(problem, attributeValue), [...at, name]);
   }
   for (const [name, block] of Object.entries(schema.blocks ?? {})) {
     const blockValue = value[name];
@@ -30,4 +38,22 @@ function validateAttributes(schema: ObjectSchema, value: Model, at: AttributePat
       });
     }
   }
+}
+
+function withoutEchoedSecrets(problem: string, value: Value): string {
+  let text = problem;
+  for (const candidate of stringsIn(value)) {
+    if (candidate.length < POSSIBLE_SECRET_LENGTH) continue;
+    const marker = `[${candidate.length} characters, not shown in case it is a secret: ${fingerprintOf(candidate)}]`;
+    // Validators quote with JSON.stringify: replace the escaped form too.
+    for (const form of new Set([candidate, JSON.stringify(candidate).slice(1, -1)])) text = text.split(form).join(marker);
+  }
+  return text;
+}
+
+function stringsIn(value: Value): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (isObject(value)) return [...Object.keys(value), ...Object.values(value).flatMap(stringsIn)];
+  return [];
 }

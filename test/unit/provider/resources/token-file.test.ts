@@ -131,3 +131,15 @@ test('holdsToken compares the content hash with the fingerprint', () => {
   expect(holdsToken(sha, fingerprintOf('y'.repeat(40)))).toBe(false);
   expect(holdsToken(null, fingerprintOf(value))).toBe(false);
 });
+
+test('a token value put where an id or a path belongs is never echoed by the validation error', () => {
+  // At plan time Terraform validates with known values, so `token_id = protector_token.x.value`
+  // reaches the validators with the secret itself; the error must name it by fingerprint only.
+  const value = token.value as string;
+  for (const attribute of ['token_id', 'path', 'connection_configuration_id']) {
+    const items = harness.validate(resource, fileConfig(attribute === 'token_id' ? value : token.id, { [attribute]: value }));
+    expect(items).toEqual([expect.objectContaining({ severity: 'error', path: [attribute] })]);
+    expect(items[0]!.detail).not.toContain(value);
+    expect(items[0]!.detail).toContain(fingerprintOf(value));
+  }
+});

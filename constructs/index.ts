@@ -13,7 +13,8 @@ export {
   type WorkloadReference,
 } from './kubernetes-secret-target';
 export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
-export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle, terraformPlatform } from './protector-provider';
+export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle } from './protector-provider';
+export { terraformPlatform } from '../src/provider/install';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
 export { RotationCompliance, type RotationComplianceProps } from './rotation-compliance';
 export { ConstructPropError } from './errors';

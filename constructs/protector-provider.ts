@@ -6,13 +6,10 @@ import { TerraformStack, type ISynthesisSession } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
 import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
+import { PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform } from '../src/provider/install';
 import { invalidProp, providerBundleMissing } from './errors';
 import { packageRoot, packageVersion } from './package-info';
 
-/** The provider's address in the implied local mirror layout. */
-export const PROVIDER_HOSTNAME = 'registry.terraform.io';
-export const PROVIDER_NAMESPACE = 'protector-iac';
-export const PROVIDER_TYPE = 'protector';
 
 /** Props of {@link ProtectorProvider}. Every credential setting falls back to the `AKAMAI_*` environment variables. */
 export interface ProtectorProviderProps {
@@ -58,12 +55,6 @@ export interface ProtectorProviderProps {
    * @default - `$PROTECTOR_PROVIDER_BUNDLE`, else this package's `dist/provider/terraform-provider-protector`
    */
   readonly bundlePath?: string;
-}
-
-/** Terraform's platform name for this machine, e.g. `linux_amd64`. */
-export function terraformPlatform(): string {
-  const arch = ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
-  return `${process.platform === 'win32' ? 'windows' : process.platform}_${arch}`;
 }
 
 /** The default location of the bundled provider executable (`npm run build:provider` writes it). */

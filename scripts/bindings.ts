@@ -20,18 +20,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { version as packageVersion } from '../package.json';
+import { cliConfigFor, installProvider, PROVIDER_ADDRESS, PROVIDER_NAMESPACE, PROVIDER_TYPE } from '../src/provider/install';
+import { PROVIDER_BUNDLE, REPO_ROOT } from './build-provider';
 
-export const PROVIDER_SOURCE = 'protector-iac/protector';
-export const PROVIDER_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
+export const PROVIDER_SOURCE = `${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
 export const PROVIDER_VERSION = packageVersion;
-export const REPO_ROOT = path.resolve(__dirname, '..');
 export const BINDINGS_DIR = path.join(REPO_ROOT, 'constructs', '.gen');
-export const PROVIDER_BUNDLE = path.join(REPO_ROOT, 'dist', 'provider', 'terraform-provider-protector');
-/**
- * Hand-written schema entries for resources the provider does not define yet (the constructs are
- * built against them while the provider is written). Delete it once `borrowed` comes back empty.
- */
-export const FIXTURE_SCHEMA = path.join(REPO_ROOT, 'test', 'fixtures', 'provider-schema.json');
 
 /** The JSON `terraform providers schema -json` prints, plus the `provider_versions` cdktf reads. */
 export interface ProviderSchemaDocument {
@@ -40,16 +34,7 @@ export interface ProviderSchemaDocument {
   provider_versions?: Record<string, string>;
 }
 
-function withTempDir<T>(prefix: string, work: (dir: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  try {
-    return work(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function withTempDirAsync<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   try {
     return await work(dir);
@@ -58,33 +43,20 @@ async function withTempDirAsync<T>(prefix: string, work: (dir: string) => Promis
   }
 }
 
-/** `linux_amd64`, `darwin_arm64`, ...: Terraform's name for this machine's platform. */
-export function terraformPlatform(): string {
-  const arch = ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
-  return `${process.platform === 'win32' ? 'windows' : process.platform}_${arch}`;
-}
-
 /**
  * Asks the provider executable for its schema the way Terraform users would see it: install it in
  * a throw-away filesystem mirror, `terraform init` from that mirror only, then
  * `terraform providers schema -json`.
  */
-export function readSchemaFromProvider(bundle: string = PROVIDER_BUNDLE): ProviderSchemaDocument {
+export async function readSchemaFromProvider(bundle: string = PROVIDER_BUNDLE): Promise<ProviderSchemaDocument> {
   if (!fs.existsSync(bundle)) {
     throw new Error(`The provider bundle ${bundle} does not exist. Build it first with \`npm run build:provider\`.`);
   }
-  return withTempDir('protector-bindings-', (dir) => {
+  return withTempDir('protector-bindings-', async (dir) => {
     const mirror = path.join(dir, 'mirror');
-    const installed = path.join(mirror, PROVIDER_ADDRESS, PROVIDER_VERSION, terraformPlatform());
-    fs.mkdirSync(installed, { recursive: true });
-    fs.copyFileSync(bundle, path.join(installed, `terraform-provider-protector_v${PROVIDER_VERSION}`));
-    fs.chmodSync(path.join(installed, `terraform-provider-protector_v${PROVIDER_VERSION}`), 0o755);
-
+    await installProvider({ mirrorDir: mirror, bundlePath: bundle, version: PROVIDER_VERSION });
     const cliConfig = path.join(dir, 'terraform.rc');
-    fs.writeFileSync(
-      cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = [${JSON.stringify(PROVIDER_ADDRESS)}]\n  }\n}\n`,
-    );
+    fs.writeFileSync(cliConfig, cliConfigFor(mirror));
     const work = path.join(dir, 'work');
     fs.mkdirSync(work);
     fs.writeFileSync(
@@ -158,33 +130,6 @@ export async function schemaFromProviderDefinitions(): Promise<ProviderSchemaDoc
   };
 }
 
-type ProviderEntry = { resource_schemas?: Record<string, unknown>; data_source_schemas?: Record<string, unknown> };
-
-/**
- * Adds the fixture's resources and data sources that `schema` lacks (sorted like Terraform's
- * output) and says which ones it borrowed. A type the provider defines always wins.
- */
-export function completeWithFixture(
-  schema: ProviderSchemaDocument,
-  fixtureFile: string = FIXTURE_SCHEMA,
-): { schema: ProviderSchemaDocument; borrowed: string[] } {
-  if (!fs.existsSync(fixtureFile)) return { schema, borrowed: [] };
-  const fixture = (JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as ProviderSchemaDocument).provider_schemas[PROVIDER_ADDRESS] as ProviderEntry;
-  const real = { ...(schema.provider_schemas[PROVIDER_ADDRESS] as ProviderEntry) };
-  const borrowed: string[] = [];
-  for (const kind of ['resource_schemas', 'data_source_schemas'] as const) {
-    const merged: Record<string, unknown> = { ...(real[kind] ?? {}) };
-    for (const [name, entry] of Object.entries(fixture[kind] ?? {})) {
-      if (!(name in merged)) {
-        merged[name] = entry;
-        borrowed.push(name);
-      }
-    }
-    if (Object.keys(merged).length > 0) real[kind] = Object.fromEntries(Object.keys(merged).sort().map((name) => [name, merged[name]]));
-  }
-  return { schema: { ...schema, provider_schemas: { ...schema.provider_schemas, [PROVIDER_ADDRESS]: real } }, borrowed };
-}
-
 /** Terraform prints an object type's attributes sorted by name. */
 function canonicalType(type: unknown): unknown {
   if (Array.isArray(type)) return type.map(canonicalType);
@@ -201,7 +146,7 @@ export async function generateBindings(schema: ProviderSchemaDocument, outDir: s
     throw new Error(`The schema has no provider ${PROVIDER_ADDRESS}; found: ${Object.keys(schema.provider_schemas ?? {}).join(', ') || 'none'}.`);
   }
   const complete: ProviderSchemaDocument = { ...schema, provider_versions: { [PROVIDER_ADDRESS]: PROVIDER_VERSION } };
-  await withTempDirAsync('protector-schema-cache-', async (cacheDir) => {
+  await withTempDir('protector-schema-cache-', async (cacheDir) => {
     // @cdktf/commons runs `terraform version` when it is loaded: give that run an existing (empty)
     // CLI config, or Terraform prints a warning that the generator logs as an error.
     const emptyCliConfig = path.join(cacheDir, 'empty.rc');
@@ -253,7 +198,7 @@ export function readTree(dir: string): Map<string, string> {
 
 /** Relative paths that differ between the committed bindings and bindings generated from `schema`. */
 export async function diffBindings(schema: ProviderSchemaDocument, committedDir: string = BINDINGS_DIR): Promise<string[]> {
-  return withTempDirAsync('protector-bindings-check-', async (dir) => {
+  return withTempDir('protector-bindings-check-', async (dir) => {
     const fresh = path.join(dir, 'gen');
     await generateBindings(schema, fresh);
     const expected = readTree(fresh);
@@ -280,11 +225,7 @@ async function main(): Promise<void> {
     schema = JSON.parse(fs.readFileSync(args.schemaFile, 'utf8')) as ProviderSchemaDocument;
   } else {
     execFileSync('npm', ['run', '--silent', 'build:provider'], { cwd: REPO_ROOT, stdio: 'inherit' });
-    const completed = completeWithFixture(readSchemaFromProvider());
-    if (completed.borrowed.length > 0) {
-      console.warn(`The provider does not define ${completed.borrowed.join(', ')} yet: using their schema from ${path.relative(REPO_ROOT, FIXTURE_SCHEMA)}.`);
-    }
-    schema = completed.schema;
+    schema = await readSchemaFromProvider();
   }
   if (args.check) {
     const differing = await diffBindings(schema);

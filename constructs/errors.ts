@@ -3,7 +3,7 @@
  * (naming the prop in backticks and echoing the value), why it matters, and what to change.
  * They are UsageErrors: the fix is always in the user's CDKTF code or policy file.
  */
-import { UsageError } from '../src/errors';
+import { InternalError, UsageError } from '../src/errors';
 
 const DOCS = 'See docs/constructs.md.';
 
@@ -122,4 +122,49 @@ export function tokenValueThroughTerraformData(owner: string, path: string): Con
     `${owner}: terraform_data ${show(path)} receives \`tokenValue\`; terraform_data drops sensitivity, so every plan ` +
       `prints it in plain text. Pass the value straight to a sensitive attribute instead. ${DOCS}`,
   );
+}
+
+export function packageManifestMissing(from: string): InternalError {
+  return new InternalError(
+    'PACKAGE_MANIFEST_MISSING',
+    `cdktf-protector: cannot find its own package.json above ${show(from)}, so it cannot tell the provider version. ` +
+      'The package is installed incompletely; reinstall it.',
+  );
+}
+
+// Annotation messages: warnings and RotationCompliance errors that do not stop construction.
+
+export function rotationAboveRecommendation(owner: string, period: string, recommendedDays: number): string {
+  return (
+    `${owner}: the rotation period ${show(period)} is longer than ${recommendedDays} days; rotating at least twice a ` +
+    'year is recommended (RotationPolicy.recommended()).'
+  );
+}
+
+export function noRegistrations(owner: string): string {
+  return (
+    `${owner}: \`registrations\` is empty, so nothing delivers new tokens to Protector instances and every rotation ` +
+    'waits for a drain that cannot happen. Add a KubernetesSecretTarget or TokenFileTarget.'
+  );
+}
+
+/** The organisation's rule as RotationCompliance messages quote it. */
+function ruleOf(maxRotationPeriod: string): string {
+  return `the organisation's rule is at most ${show(maxRotationPeriod)}`;
+}
+
+export function tokenNeverRotates(path: string, maxRotationPeriod: string): string {
+  return `Token '${path}' has no rotation period, so it is never rotated; ${ruleOf(maxRotationPeriod)}. Set a rotation policy.`;
+}
+
+export function tokenRotationUncheckable(path: string, maxRotationPeriod: string): string {
+  return `Token '${path}': the rotation period is only known at apply time, so it cannot be checked against ${ruleOf(maxRotationPeriod)}.`;
+}
+
+export function tokenRotationNotADuration(path: string, period: string, maxRotationPeriod: string): string {
+  return `Token '${path}' has rotation period ${show(period)}, which is not a duration; ${ruleOf(maxRotationPeriod)}.`;
+}
+
+export function tokenRotationAboveRule(path: string, period: string, maxRotationPeriod: string): string {
+  return `Token '${path}' rotates every ${show(period)}, longer than allowed: ${ruleOf(maxRotationPeriod)}. Shorten its rotation policy.`;
 }

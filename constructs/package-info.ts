@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packageManifestMissing } from './errors';
 
 const PACKAGE_NAME = 'cdktf-protector';
 
@@ -15,7 +16,7 @@ export function packageRoot(from: string = __dirname): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new Error(`Cannot find the ${PACKAGE_NAME} package.json above ${from}.`);
+  throw packageManifestMissing(from);
 }
 
 /** This package's version, which is also the provider's version. */

@@ -7,7 +7,9 @@ import { DeploymentType, Protocol } from './deployment-type';
 import {
   duplicateRegistration,
   invalidProp,
+  noRegistrations,
   providerMissing,
+  rotationAboveRecommendation,
   targetDeploymentTypeMismatch,
   targetNotAllowed,
   tokenValueInPlainOutput,
@@ -157,18 +159,9 @@ export class ProtectorConnection extends Construct {
     }
 
     if (rotation.exceedsRecommendation) {
-      Annotations.of(this).addWarning(
-        `${owner}: the rotation period ${JSON.stringify(rotation.period)} is longer than ` +
-          `${RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS} days; rotating at least twice a year is recommended ` +
-          '(RotationPolicy.recommended()).',
-      );
+      Annotations.of(this).addWarning(rotationAboveRecommendation(owner, rotation.period, RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS));
     }
-    if (registrations.length === 0) {
-      Annotations.of(this).addWarning(
-        `${owner}: \`registrations\` is empty, so nothing delivers new tokens to Protector instances and every ` +
-          'rotation waits for a drain that cannot happen. Add a KubernetesSecretTarget or TokenFileTarget.',
-      );
-    }
+    if (registrations.length === 0) Annotations.of(this).addWarning(noRegistrations(owner));
     this.node.addValidation({ validate: () => this.problemsInStack(owner, provider) });
   }
 

@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import { Annotations, Aspects, type IAspect, TerraformStack, Token as CdktfToken } from 'cdktf';
 import { Token } from './.gen/providers/protector/token';
 import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
-import { invalidProp } from './errors';
+import { invalidProp, tokenNeverRotates, tokenRotationAboveRule, tokenRotationNotADuration, tokenRotationUncheckable } from './errors';
 
 /** Props of {@link RotationCompliance}. */
 export interface RotationComplianceProps {
@@ -51,22 +51,15 @@ export class RotationCompliance implements IAspect {
   public visit(node: IConstruct): void {
     if (!(node instanceof Token)) return;
     const period = node.rotationPeriodInput;
-    const rule = `the organisation's rule is at most ${JSON.stringify(this.maxRotationPeriod)}`;
+    const path = node.node.path;
     if (period === undefined) {
-      Annotations.of(node).addError(`Token '${node.node.path}' has no rotation period, so it is never rotated; ${rule}. Set a rotation policy.`);
-      return;
-    }
-    if (CdktfToken.isUnresolved(period)) {
-      Annotations.of(node).addWarning(`Token '${node.node.path}': the rotation period is only known at apply time, so it cannot be checked against ${rule}.`);
-      return;
-    }
-    const ms = parseDuration(period);
-    if (ms === undefined) {
-      Annotations.of(node).addError(`Token '${node.node.path}' has rotation period ${JSON.stringify(period)}, which is not a duration; ${rule}.`);
-    } else if (ms > this.maxMs) {
-      Annotations.of(node).addError(
-        `Token '${node.node.path}' rotates every ${JSON.stringify(period)}, longer than allowed: ${rule}. Shorten its rotation policy.`,
-      );
+      Annotations.of(node).addError(tokenNeverRotates(path, this.maxRotationPeriod));
+    } else if (CdktfToken.isUnresolved(period)) {
+      Annotations.of(node).addWarning(tokenRotationUncheckable(path, this.maxRotationPeriod));
+    } else {
+      const ms = parseDuration(period);
+      if (ms === undefined) Annotations.of(node).addError(tokenRotationNotADuration(path, period, this.maxRotationPeriod));
+      else if (ms > this.maxMs) Annotations.of(node).addError(tokenRotationAboveRule(path, period, this.maxRotationPeriod));
     }
   }
 }

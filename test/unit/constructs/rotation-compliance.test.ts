@@ -1,4 +1,4 @@
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { Aspects, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { DeploymentType, ProtectorConnection, ProtectorProvider, RotationCompliance, RotationPolicy, TokenFileTarget } from '../../../constructs';
 import { Token } from '../../../constructs/.gen/providers/protector/token';
 import { annotationsOf, newStack } from './helpers';
@@ -65,6 +65,30 @@ describe('RotationCompliance', () => {
     Testing.synth(stack);
     // THEN
     expect(annotationsOf(stack)).toEqual([expect.objectContaining({ level: 'error', path: 'test/Manual', message: expect.stringMatching(/has no rotation period/) })]);
+  });
+
+  test('a token whose rotation period is not a duration is an error', () => {
+    const stack = newStack();
+    new Token(stack, 'Manual', { connectionConfigurationId: 'ccfg_0123456789', rotationPeriod: 'quarterly' });
+    Aspects.of(stack).add(new RotationCompliance());
+    Testing.synth(stack);
+    expect(annotationsOf(stack)).toEqual([
+      expect.objectContaining({ level: 'error', path: 'test/Manual', message: expect.stringMatching(/rotation period "quarterly", which is not a duration/) }),
+    ]);
+  });
+
+  test('a rotation period known only at apply time is a warning, since it cannot be checked', () => {
+    // GIVEN a token whose period comes from a Terraform variable
+    const stack = newStack();
+    const period = new TerraformVariable(stack, 'period', { type: 'string' });
+    new Token(stack, 'Manual', { connectionConfigurationId: 'ccfg_0123456789', rotationPeriod: period.stringValue });
+    Aspects.of(stack).add(new RotationCompliance());
+    // WHEN
+    Testing.synth(stack);
+    // THEN
+    expect(annotationsOf(stack)).toEqual([
+      expect.objectContaining({ level: 'warning', path: 'test/Manual', message: expect.stringMatching(/only known at apply time, so it cannot be checked against the organisation's rule is at most "182d"/) }),
+    ]);
   });
 
   test('a bad rule is rejected at construction', () => {

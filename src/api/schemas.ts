@@ -54,7 +54,11 @@ export const TargetSchema = z.strictObject({
     .min(1)
     .max(253)
     .regex(/^[A-Za-z0-9.-]+$/, 'expected a host name or IPv4 address such as "origin.example.com"'),
-  ports: z.array(z.number().int().min(1).max(65535)).min(1).max(16),
+  ports: z
+    .array(z.number().int().min(1).max(65535))
+    .min(1)
+    .max(16)
+    .refine((ports) => new Set(ports).size === ports.length, 'expected each port once; remove the duplicates'),
   protocol: ProtocolSchema,
 });
 export type Target = z.infer<typeof TargetSchema>;
@@ -112,9 +116,12 @@ export const ConnectionConfigurationPageSchema = z.object({
 });
 export type ConnectionConfigurationPage = z.infer<typeof ConnectionConfigurationPageSchema>;
 
+/** Query parameters arrive as text: only plain decimal digits are numbers here (not `1e3`, `0x10`). */
+const QueryIntegerSchema = z.string().regex(/^[0-9]{1,6}$/, 'expected a whole number such as 1 or 25').transform(Number);
+
 export const PageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+  page: QueryIntegerSchema.pipe(z.number().int().min(1)).default(1),
+  pageSize: QueryIntegerSchema.pipe(z.number().int().min(1).max(100)).default(25),
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 

@@ -144,3 +144,19 @@ test('a wrong method on a known path is 405 with Allow', async () => {
   expect(res.status).toBe(405);
   expect(res.headers.get('allow')).toBe('POST, GET');
 });
+
+test('a target that names a port twice is refused with the field at fault', async () => {
+  const answer = await signedRequest(emu, 'POST', ApiPaths.configurations(), {
+    ...REVERSE_PROXY_CONFIG,
+    target: { host: 'origin.example.com', ports: [443, 443], protocol: 'HTTPS' },
+  });
+
+  const problem = expectProblem(answer, 400, ProblemTypes.validation);
+  expect(problem.errors).toEqual([expect.objectContaining({ path: 'target.ports', message: expect.stringMatching(/each port once/) })]);
+});
+
+test.each(['0x10', '1e1', '2.5', '-1', ''])('a page size of %j is not a whole number and is refused', async (pageSize) => {
+  const answer = await signedRequest(emu, 'GET', `${ApiPaths.configurations()}?pageSize=${encodeURIComponent(pageSize)}`);
+
+  expect(expectProblem(answer, 400, ProblemTypes.validation).errors![0].path).toBe('query.pageSize');
+});

@@ -5,15 +5,24 @@ import { z } from 'zod';
 import { ConstructPropError, invalidPolicies, policiesFileUnreadable, unknownEnvironment } from './errors';
 import { RotationPolicy } from './rotation-policy';
 
-/** One environment's entry in a policy file or object. */
+/** One environment's entry in a policy file or object: the arguments of {@link RotationPolicy.every}. */
 export interface RotationPolicySpec {
-  /** The rotation period, e.g. `"90d"`. */
+  /** The rotation period, e.g. `"90d"`; at most 365 days. */
   readonly every: string;
-  /** @default "10m" */
+  /**
+   * How long revoking the old token waits for instances to move to the new one; at most 24 hours.
+   * @default "10m"
+   */
   readonly drainTimeout?: string;
-  /** @default true */
+  /**
+   * Whether revoking the old token waits for the drain.
+   * @default true
+   */
   readonly requireDrain?: boolean;
-  /** @default - no keepers */
+  /**
+   * Values whose change rotates the token at the next deploy.
+   * @default - no keepers
+   */
   readonly keepers?: Readonly<Record<string, string>>;
 }
 
@@ -81,10 +90,7 @@ export class RotationPolicies {
   public static fromObject(policies: unknown, source = 'the policy object'): RotationPolicies {
     const parsed = PolicyMapSchema.safeParse(policies);
     if (!parsed.success) {
-      throw invalidPolicies(
-        source,
-        parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`),
-      );
+      throw invalidPolicies(source, parsed.error.issues.map(describeIssue));
     }
     const built = new Map<string, RotationPolicy>();
     const problems: string[] = [];
@@ -121,4 +127,11 @@ export class RotationPolicies {
     if (!policy) throw unknownEnvironment(environment, this.environments, this.source);
     return policy;
   }
+}
+
+/** `key.path: what was expected`. A bad environment name says what a name may hold, not zod's "Invalid key in record". */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.join('.') : '(root)';
+  const message = issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
+  return `${where}: ${message}`;
 }

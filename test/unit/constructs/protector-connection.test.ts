@@ -215,6 +215,10 @@ describe('ProtectorConnection', () => {
     expect(() => new ProtectorConnection(stack, 'Edge', reverseProxyProps(overrides))).toThrow(expected);
   });
 
+  test('missing props are an error naming them', () => {
+    expect(() => new ProtectorConnection(stack, 'Edge', undefined as unknown as ProtectorConnectionProps)).toThrow(/`props` must be an object, got undefined/);
+  });
+
   test('the error names the construct path', () => {
     expect(() => new ProtectorConnection(stack, 'Edge', reverseProxyProps({ name: '' }))).toThrow(/^ProtectorConnection 'test\/Edge': /);
   });

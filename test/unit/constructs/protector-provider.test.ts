@@ -109,6 +109,7 @@ describe('ProtectorProvider', () => {
     ['a too long request timeout', { requestTimeout: '11m' }, /`requestTimeout` must be from "1s" to "10m".*got "11m"/],
     ['negative retries', { maxRetries: -1 }, /`maxRetries` must be a whole number from 0 to 10, got -1/],
     ['fractional retries', { maxRetries: 1.5 }, /`maxRetries` must be a whole number from 0 to 10, got 1.5/],
+    ['an empty bundle path', { bundlePath: '' }, /`bundlePath` must be the path of the provider executable, got ""/],
     ['a bad alias', { alias: '1st' }, /`alias` must be a Terraform identifier.*got "1st"/],
   ])('rejects %s at construction, naming the prop', (_case, props, expected) => {
     const stack = new TerraformStack(Testing.app(), 'test');

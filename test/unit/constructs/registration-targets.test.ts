@@ -118,6 +118,7 @@ describe('KubernetesSecretTarget', () => {
     ['bad key', { key: 'a/b' }, /`key` must be a Secret key.*got "a\/b"/],
     ['bad writeOnly', { writeOnly: 'yes' as unknown as boolean }, /`writeOnly` must be true or false, got "yes"/],
     ['bad annotation key', { fingerprintAnnotation: 'not a key' }, /`fingerprintAnnotation` must be a Kubernetes annotation key.*got "not a key"/],
+    ['restart not a list', { restart: { kind: 'Deployment', name: 'a' } as never }, /`restart` must be a list of \{ kind, name \}, got \{"kind":"Deployment","name":"a"\}/],
     ['bad kind', { restart: [{ kind: 'Pod' as never, name: 'x' }] }, /`restart\[0\]\.kind` must be one of Deployment, DaemonSet, StatefulSet, got "Pod"/],
     ['bad workload name', { restart: [{ kind: 'Deployment', name: 'My App' }] }, /`restart\[0\]\.name` must be a Kubernetes object name, got "My App"/],
     ['bad workload namespace', { restart: [{ kind: 'Deployment', name: 'a', namespace: 'X' }] }, /`restart\[0\]\.namespace` must be a Kubernetes namespace name, got "X"/],

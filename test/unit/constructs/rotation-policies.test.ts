@@ -68,6 +68,15 @@ describe('RotationPolicies', () => {
     );
   });
 
+  test('a bad environment name and wrongly typed fields are each listed with their key', () => {
+    // GIVEN a YAML file with three mistakes
+    const file = write('p.yaml', 'prod env:\n  every: 30d\nstaging:\n  every: 30d\n  requireDrain: "no"\n  keepers:\n    reason: 7\n');
+    // WHEN / THEN
+    expect(() => RotationPolicies.fromFile(file)).toThrow(
+      /p\.yaml is not a valid policy map:\n(?=[\s\S]*- prod env: expected an environment name)(?=[\s\S]*- staging\.requireDrain: expected true or false)(?=[\s\S]*- staging\.keepers\.reason: expected a string value)/,
+    );
+  });
+
   test('an empty map is rejected', () => {
     expect(() => RotationPolicies.fromObject({})).toThrow(/expected at least one environment/);
   });

@@ -19,7 +19,16 @@ describe('examples', () => {
     // A stand-in provider executable: synth only copies it into the stack's local mirror.
     const bundle = path.join(dir, 'terraform-provider-protector');
     fs.writeFileSync(bundle, '#!/usr/bin/env node\n');
-    env = { ...process.env, CDKTF_OUTDIR: path.join(dir, 'out'), PROTECTOR_PROVIDER_BUNDLE: bundle, PROTECTOR_TOKEN_DIR: path.join(dir, 'tokens') };
+    // cdktf runs `terraform version`: an existing (empty) CLI config keeps it from logging a warning as an error.
+    const cliConfig = path.join(dir, 'empty.tfrc');
+    fs.writeFileSync(cliConfig, '');
+    env = {
+      ...process.env,
+      CDKTF_OUTDIR: path.join(dir, 'out'),
+      PROTECTOR_PROVIDER_BUNDLE: bundle,
+      PROTECTOR_TOKEN_DIR: path.join(dir, 'tokens'),
+      TF_CLI_CONFIG_FILE: cliConfig,
+    };
   });
   afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -108,6 +108,15 @@ export function providerBundleMissing(bundle: string): ConstructPropError {
   );
 }
 
+export function registrationNotWired(owner: string, prop: string, target: string): ConstructPropError {
+  return new ConstructPropError(
+    'REGISTRATION_NOT_WIRED',
+    `${owner}: \`${prop}\` (${target}) created no resource that refers to the token, so it would never receive a new ` +
+      'token, and Terraform would not wait for it before revoking the old one. In `bind()`, pass `context.tokenValue`, ' +
+      `\`context.tokenId\` or \`context.tokenFingerprint\` to the resources that hold the token. ${DOCS}`,
+  );
+}
+
 export function tokenValueInPlainOutput(owner: string, output: string): ConstructPropError {
   return new ConstructPropError(
     'TOKEN_VALUE_IN_PLAIN_OUTPUT',

@@ -9,6 +9,7 @@ import {
   invalidProp,
   noRegistrations,
   providerMissing,
+  registrationNotWired,
   rotationAboveRecommendation,
   targetDeploymentTypeMismatch,
   targetNotAllowed,
@@ -18,6 +19,8 @@ import {
 import type { ProtectorProvider } from './protector-provider';
 import type { IRegistrationTarget } from './registration-target';
 import { RotationPolicy } from './rotation-policy';
+import { referencesToken } from './registration-wiring';
+import { synthesizedStack } from './synthesized-stack';
 import { tokenValueExposures } from './token-value-exposure';
 
 /** Where a reverse-proxy Protector forwards traffic to. */
@@ -145,9 +148,11 @@ export class ProtectorConnection extends Construct {
     this.tokenValue = this.token.value;
 
     // Each registration references the token, so Terraform updates it before destroying (revoking)
-    // a replaced token: deposed objects are destroyed only after their dependents changed.
-    for (const target of registrations) {
-      target.bind(new Construct(this, target.id), {
+    // a replaced token: deposed objects are destroyed only after their dependents changed. The
+    // stack validation below checks that every target really made such a reference.
+    const bound = registrations.map((target) => ({ target, scope: new Construct(this, target.id) }));
+    for (const { target, scope } of bound) {
+      target.bind(scope, {
         connectionConfigurationId: this.connectionConfigurationId,
         tokenId: this.tokenId,
         tokenValue: this.tokenValue,
@@ -162,15 +167,26 @@ export class ProtectorConnection extends Construct {
       Annotations.of(this).addWarning(rotationAboveRecommendation(owner, rotation.period, RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS));
     }
     if (registrations.length === 0) Annotations.of(this).addWarning(noRegistrations(owner));
-    this.node.addValidation({ validate: () => this.problemsInStack(owner, provider) });
+    this.node.addValidation({ validate: () => this.problemsInStack(owner, provider, bound) });
   }
 
-  /** What only the finished stack shows: a missing provider, a token value printed in plain text. */
-  private problemsInStack(owner: string, provider: ProtectorProviderResource | undefined): string[] {
+  /**
+   * What only the finished stack shows: a registration not wired to the token, a token value
+   * printed in plain text, a missing provider.
+   */
+  private problemsInStack(
+    owner: string,
+    provider: ProtectorProviderResource | undefined,
+    bound: readonly { target: IRegistrationTarget; scope: Construct }[],
+  ): string[] {
     const stack = TerraformStack.of(this);
-    const problems = tokenValueExposures(stack, this.token).map((exposure) =>
-      exposure.kind === 'output' ? tokenValueInPlainOutput(owner, exposure.name) : tokenValueThroughTerraformData(owner, exposure.name),
-    );
+    const synthesized = synthesizedStack(stack);
+    const problems = bound
+      .map(({ target, scope }, index) => (referencesToken(synthesized, scope, this.token) ? undefined : registrationNotWired(owner, `registrations[${index}]`, target.description)))
+      .filter((problem) => problem !== undefined);
+    for (const exposure of tokenValueExposures(synthesized, this.token)) {
+      problems.push(exposure.kind === 'output' ? tokenValueInPlainOutput(owner, exposure.name) : tokenValueThroughTerraformData(owner, exposure.name));
+    }
     // Without a provider block Terraform would look for hashicorp/protector in the public registry.
     if (!provider && !stack.node.findAll().some((node) => node instanceof ProtectorProviderResource)) problems.push(providerMissing(owner));
     return problems.map((problem) => problem.message);

@@ -1,11 +1,14 @@
 import { DataResource, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import type { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import {
   DeploymentType,
   KubernetesSecretTarget,
   Protocol,
   ProtectorConnection,
+  type IRegistrationTarget,
   type ProtectorConnectionProps,
+  type RegistrationContext,
   ProtectorProvider,
   RotationPolicy,
   TokenFileTarget,
@@ -139,6 +142,37 @@ describe('ProtectorConnection', () => {
     new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
     new TerraformOutput(stack, 'fingerprint', { value: connection.tokenFingerprint });
     new DataResource(stack, 'fingerprint_copy', { input: { fingerprint: connection.tokenFingerprint } });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+
+  test('a custom registration target that never refers to the token fails validation, saying why', () => {
+    // GIVEN a target whose resource does not use the token it is given
+    const forgetful: IRegistrationTarget = {
+      deploymentType: DeploymentType.REVERSE_PROXY,
+      id: 'Vault',
+      description: 'secret store entry',
+      bind: (scope: Construct) => {
+        new DataResource(scope, 'Entry', { input: { path: 'secret/protector' } });
+      },
+    };
+    // WHEN
+    new ProtectorConnection(stack, 'Edge', reverseProxyProps({ registrations: [new TokenFileTarget({ path: '/etc/protector/token' }), forgetful] }));
+    // THEN
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /`registrations\[1\]` \(secret store entry\) created no resource that refers to the token, so it would never receive a new token, and Terraform would not wait for it before revoking the old one/,
+    );
+  });
+
+  test('a custom registration target that refers to the token passes validation', () => {
+    const wired: IRegistrationTarget = {
+      deploymentType: DeploymentType.REVERSE_PROXY,
+      id: 'Audit',
+      description: 'audit record',
+      bind: (scope: Construct, context: RegistrationContext) => {
+        new DataResource(scope, 'Entry', { input: { fingerprint: context.tokenFingerprint } });
+      },
+    };
+    new ProtectorConnection(stack, 'Edge', reverseProxyProps({ registrations: [wired] }));
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Annotations, TerraformStack } from 'cdktf';
+import { TargetSchema } from '../src/api/schemas';
 import { ConnectionConfiguration, type ConnectionConfigurationConfig } from './.gen/providers/protector/connection-configuration';
 import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
 import { Token } from './.gen/providers/protector/token';
@@ -27,7 +28,7 @@ import { tokenValueExposures } from './token-value-exposure';
 export interface ConnectionTarget {
   /** Host name or IPv4 address of the origin, e.g. `origin.example.com`. */
   readonly host: string;
-  /** Ports of the origin: 1 to 16 of them, each from 1 to 65535. */
+  /** Ports of the origin: 1 to 16 distinct ones, each from 1 to 65535. */
   readonly ports: readonly number[];
   /**
    * Protocol spoken to the origin.
@@ -69,8 +70,6 @@ export interface ProtectorConnectionProps {
    */
   readonly provider?: ProtectorProvider;
 }
-
-const HOST = /^[A-Za-z0-9.-]{1,253}$/;
 
 /**
  * A connection configuration with a rotating token registered wherever its Protector instances
@@ -219,11 +218,13 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
   if (props.target !== undefined) {
     if (props.deploymentType !== DeploymentType.REVERSE_PROXY) throw targetNotAllowed(owner, props.deploymentType.name);
     const { host, ports, protocol } = props.target;
-    if (typeof host !== 'string' || !HOST.test(host)) {
-      throw invalidProp(owner, 'target.host', host, 'must be a host name or IPv4 address such as "origin.example.com"');
+    // The API contract is the rule: what it refuses must not synthesize.
+    if (!TargetSchema.shape.host.safeParse(host).success) {
+      throw invalidProp(owner, 'target.host', host, 'must be a host name or IPv4 address such as "origin.example.com", at most 253 characters');
     }
-    if (!Array.isArray(ports) || ports.length < 1 || ports.length > 16 || !ports.every((port) => Number.isInteger(port) && port >= 1 && port <= 65535)) {
-      throw invalidProp(owner, 'target.ports', ports, 'must list 1 to 16 ports, each a whole number from 1 to 65535');
+    const portsProblem = firstProblem(TargetSchema.shape.ports.safeParse(ports));
+    if (portsProblem !== undefined) {
+      throw invalidProp(owner, 'target.ports', ports, `must list 1 to 16 ports, each a whole number from 1 to 65535 (${portsProblem})`);
     }
     if (protocol !== undefined && protocol !== Protocol.HTTP && protocol !== Protocol.HTTPS) {
       throw invalidProp(owner, 'target.protocol', protocol, 'must be Protocol.HTTP or Protocol.HTTPS');
@@ -244,4 +245,9 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
     if (ids.has(target.id)) throw duplicateRegistration(owner, prop, target.description);
     ids.add(target.id);
   });
+}
+
+/** The message of the first issue of a failed zod parse, or undefined when it succeeded. */
+function firstProblem(result: { success: boolean; error?: { issues: readonly { message: string }[] } }): string | undefined {
+  return result.success ? undefined : result.error?.issues[0]?.message;
 }

@@ -242,6 +242,7 @@ describe('ProtectorConnection', () => {
     ['bad host', { target: { host: 'https://origin', ports: [443] } }, /`target\.host` must be a host name.*got "https:\/\/origin"/],
     ['no ports', { target: { host: 'origin', ports: [] } }, /`target\.ports` must list 1 to 16 ports.*got \[\]/],
     ['port out of range', { target: { host: 'origin', ports: [70000] } }, /`target\.ports`.*got \[70000\]/],
+    ['duplicate ports (the API refuses them)', { target: { host: 'origin', ports: [443, 443] } }, /`target\.ports` must list 1 to 16 ports.*expected each port once; remove the duplicates.*got \[443,443\]/],
     ['bad protocol', { target: { host: 'origin', ports: [80], protocol: 'ftp' as unknown as Protocol } }, /`target\.protocol` must be Protocol\.HTTP or Protocol\.HTTPS, got "ftp"/],
     ['registrations not a list', { registrations: undefined as unknown as [] }, /`registrations` must be a list of registration targets/],
     ['registration not a target', { registrations: [{ path: '/x' } as never] }, /`registrations\[0\]` must be a registration target.*got \{"path":"\/x"\}/],

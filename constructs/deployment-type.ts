@@ -24,20 +24,3 @@ export class DeploymentType {
     return `DeploymentType.${this.name}`;
   }
 }
-
-/** The protocol a reverse-proxy Protector speaks to its origin. */
-export class Protocol {
-  public static readonly HTTP = new Protocol('HTTP', 'http');
-  public static readonly HTTPS = new Protocol('HTTPS', 'https');
-
-  private constructor(
-    /** The constant's name, e.g. `HTTPS`. */
-    public readonly name: string,
-    /** The provider's `protocol` value, e.g. `https`. */
-    public readonly value: string,
-  ) {}
-
-  public toString(): string {
-    return `Protocol.${this.name}`;
-  }
-}

@@ -2,7 +2,8 @@
  * cdktf-protector's construct library: App & API Protector Hybrid connection configurations with
  * rotating tokens, registered where the Protector instances read them. See docs/constructs.md.
  */
-export { DeploymentType, Protocol } from './deployment-type';
+export { DeploymentType } from './deployment-type';
+export { Protocol } from './protocol';
 export { RotationPolicy, type RotationPolicyOptions } from './rotation-policy';
 export { RotationPolicies, type RotationPolicySpec } from './rotation-policies';
 export { type IRegistrationTarget, type RegistrationContext } from './registration-target';

@@ -4,7 +4,8 @@ import { TargetSchema } from '../src/api/schemas';
 import { ConnectionConfiguration, type ConnectionConfigurationConfig } from './.gen/providers/protector/connection-configuration';
 import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
 import { Token } from './.gen/providers/protector/token';
-import { DeploymentType, Protocol } from './deployment-type';
+import { DeploymentType } from './deployment-type';
+import { Protocol } from './protocol';
 import {
   duplicateRegistration,
   invalidProp,

@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '../../..');
 const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
+// Generous on purpose: a 2-core machine running other suites can make one synth take a minute.
+const RUN_TIMEOUT_MS = 240_000;
+jest.setTimeout(RUN_TIMEOUT_MS + 30_000);
 
 type StackJson = { resource: Record<string, Record<string, Record<string, unknown>>> };
 
@@ -35,7 +38,7 @@ describe('examples', () => {
   });
 
   async function synth(example: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
-    await run(TSX, ['main.ts'], { cwd: path.join(REPO, 'examples', example), env: { ...env, ...extraEnv }, timeout: 60_000 });
+    await run(TSX, ['main.ts'], { cwd: path.join(REPO, 'examples', example), env: { ...env, ...extraEnv }, timeout: RUN_TIMEOUT_MS });
   }
 
   function stack(name: string): StackJson {
@@ -91,7 +94,7 @@ describe('examples', () => {
     await run(path.join(REPO, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', path.join(dir, 'out')], {
       cwd: REPO,
       env: { ...env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', CI: '1' },
-      timeout: 60_000,
+      timeout: RUN_TIMEOUT_MS,
     });
     // THEN
     expect(Object.keys(stack('reverse-proxy-vm').resource.protector_connection_configuration)).toHaveLength(2);

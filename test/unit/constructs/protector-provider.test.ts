@@ -78,12 +78,13 @@ describe('ProtectorProvider', () => {
       cwd: stackDir,
       env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_PLUGIN_CACHE_DIR: '' },
       stdio: 'pipe',
+      timeout: 120_000,
     });
     // THEN
     const lock = fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8');
     expect(lock).toContain(`provider "registry.terraform.io/protector-iac/protector"`);
     expect(lock).toContain(`version     = "${version}"`);
-  });
+  }, 180_000);
 
   test('a missing executable fails the synth saying how to build it', () => {
     const app = new App({ outdir: path.join(dir, 'out') });

@@ -73,7 +73,7 @@ describe('KubernetesSecretTarget', () => {
       expect(value).toMatch(/^[1-9][0-9]*$/);
       expect(Number.isSafeInteger(Number(value))).toBe(true);
     }
-  });
+  }, 180_000);
 
   test('annotates the pod template of each workload to restart with the fingerprint, after the Secret', () => {
     // WHEN

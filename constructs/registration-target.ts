@@ -12,7 +12,10 @@ export interface RegistrationContext {
   readonly tokenValue: string;
   /** The current token's fingerprint (safe to show). */
   readonly tokenFingerprint: string;
-  /** The current token's creation time (RFC 3339). */
+  /**
+   * The current token's creation time (RFC 3339). Not a revision: two tokens can be created in the
+   * same second; derive anything that must change with every token from `tokenFingerprint`.
+   */
   readonly tokenCreatedAt: string;
   /** The token resource, for explicit dependencies. */
   readonly token: ITerraformDependable;

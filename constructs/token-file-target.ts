@@ -14,6 +14,12 @@ export interface TokenFileTargetProps {
    * @default "0600"
    */
   readonly filePermission?: string;
+  /**
+   * A short name for this registration (letters, digits, `-`, `_`), used in the construct id and
+   * so in resource addresses and plan summaries, e.g. `"vm-1"`. Unique within a connection.
+   * @default - derived from `path`
+   */
+  readonly name?: string;
 }
 
 /**
@@ -23,7 +29,7 @@ export interface TokenFileTargetProps {
 export class TokenFileTarget implements IRegistrationTarget {
   /** Always `DeploymentType.REVERSE_PROXY`. */
   public readonly deploymentType = DeploymentType.REVERSE_PROXY;
-  /** `TokenFile-<path>`. */
+  /** `TokenFile-<name>`, or `TokenFile-<path>` without a `name`. */
   public readonly id: string;
   /** `token file <path>`. */
   public readonly description: string;
@@ -34,7 +40,7 @@ export class TokenFileTarget implements IRegistrationTarget {
 
   constructor(props: TokenFileTargetProps) {
     const owner = 'TokenFileTarget';
-    const { path: file, filePermission = '0600' } = props ?? ({} as TokenFileTargetProps);
+    const { path: file, filePermission = '0600', name } = props ?? ({} as TokenFileTargetProps);
     if (typeof file !== 'string' || !path.isAbsolute(file) || file.endsWith('/')) {
       throw invalidProp(owner, 'path', file, 'must be an absolute file path such as "/etc/protector/token"');
     }
@@ -44,9 +50,12 @@ export class TokenFileTarget implements IRegistrationTarget {
     if ((parseInt(filePermission, 8) & 0o400) === 0) {
       throw invalidProp(owner, 'filePermission', filePermission, 'must let the owner read the file (such as "0600"), or Protector cannot read its token');
     }
+    if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name))) {
+      throw invalidProp(owner, 'name', name, 'must be 1 to 64 letters, digits, "-" or "_", such as "vm-1"');
+    }
     this.path = path.normalize(file);
     this.filePermission = filePermission.padStart(4, '0');
-    this.id = `TokenFile-${idFragment(this.path)}`;
+    this.id = `TokenFile-${name ?? idFragment(this.path)}`;
     this.description = `token file ${this.path}`;
   }
 

@@ -63,7 +63,7 @@ class ReverseProxyStack extends TerraformStack {
       groupId: 'grp_demo',
       target: { host: `origin.${environment.name}.example.com`, ports: [443], protocol: Protocol.HTTPS },
       rotation: policies.for(environment.name),
-      registrations: environment.tokenFiles.map((path) => new TokenFileTarget({ path })),
+      registrations: environment.tokenFiles.map((path, i) => new TokenFileTarget({ path, name: `vm-${i + 1}` })),
     });
     new TerraformOutput(this, 'connection_configuration_id', { value: connection.connectionConfigurationId });
     new TerraformOutput(this, 'token_id', { value: connection.tokenId });

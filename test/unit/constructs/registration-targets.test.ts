@@ -172,4 +172,31 @@ describe('TokenFileTarget', () => {
   test('only works with the reverse-proxy deployment type', () => {
     expect(new TokenFileTarget({ path: '/t' }).deploymentType).toBe(DeploymentType.REVERSE_PROXY);
   });
+
+  test('a name makes a short, readable resource address; without one it comes from the path', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new ProtectorConnection(stack, 'Edge', {
+      name: 'edge',
+      deploymentType: DeploymentType.REVERSE_PROXY,
+      contractId: 'ctr_1',
+      groupId: 'grp_1',
+      rotation: RotationPolicy.every('30d'),
+      registrations: [
+        new TokenFileTarget({ path: '/srv/vm-1/protector/token', name: 'vm-1' }),
+        new TokenFileTarget({ path: '/srv/vm-2/protector/token' }),
+      ],
+    });
+    // THEN
+    const addresses = Object.keys(JSON.parse(Testing.synth(stack)).resource.protector_token_file);
+    expect(addresses.sort()).toEqual([
+      expect.stringMatching(/^Edge_TokenFile-srv-vm-2-protector-token_TokenFile_/),
+      expect.stringMatching(/^Edge_TokenFile-vm-1_TokenFile_/),
+    ]);
+  });
+
+  test.each(['vm 1', '', 'a'.repeat(65), 'vm/1'])('rejects the name %j, naming the prop', (name) => {
+    expect(() => new TokenFileTarget({ path: '/t', name })).toThrow(/TokenFileTarget: `name` must be 1 to 64 letters, digits/);
+  });
 });

@@ -8,13 +8,19 @@ import { formatDuration } from './duration';
 
 /** A new token is needed but the configuration already has the 2 active tokens the API allows. */
 export class TokenCapReachedError extends UsageError {
-  constructor(configId: string, active: readonly Token[], now: Date) {
+  /** `initialInUse`: the configuration's initial token is one of them, kept active by these instances. */
+  constructor(configId: string, active: readonly Token[], now: Date, initialInUse?: { tokenId: string; users: readonly Instance[] }) {
     const listed = active.map((token) => `${token.tokenId} (${token.fingerprint}, ${ageOf(token.createdAt, now)} old)`).join(' and ');
+    const initial = initialInUse
+      ? `${initialInUse.tokenId} is the token generated with the configuration, still used by ` +
+        `${initialInUse.users.map((i) => i.instanceId).join(', ')}: protector_token revokes it as soon as no recently ` +
+        'seen instance uses it. Move those instances to the other token (protector_token.NAME.value), then apply again. '
+      : '';
     super(
       'TOKEN_CAP_REACHED',
       `Connection configuration ${configId} already has 2 active tokens, the most the API allows: ${listed}. ` +
         'A new token cannot be generated until one of them is revoked, and protector_token never revokes a token it ' +
-        'does not manage. To proceed: if one of them belongs to another protector_token, let that rotation finish ' +
+        `does not manage. ${initial}To proceed: if one of them belongs to another protector_token, let that rotation finish ` +
         '(terraform apply) first; otherwise check which one no Protector instance uses (data source ' +
         'protector_instances), revoke it in Control Center, and apply again. To manage an existing token instead, ' +
         `import it: terraform import protector_token.NAME ${configId}/TOKEN_ID.`,

@@ -4,11 +4,11 @@
  * Rotation = replacement. With `lifecycle { create_before_destroy = true }` Terraform creates the
  * new token, updates everything that depends on it, and only then deletes the old one; the delete
  * waits until no recently seen instance authenticates with the old token (the drain), then
- * revokes it. Crash safety comes from a deterministic Idempotency-Key: the generation "from"
- * the oldest active token always uses the same key, so a retry after a crash gets the token the
- * crashed run generated instead of a second one.
+ * revokes it. Crash safety comes from a deterministic Idempotency-Key: the successor of a given
+ * token (or the first token of a configuration) is always generated under the same key, so a
+ * retry after a crash gets the token the crashed run generated instead of a second one.
  */
-import type { Token, TokenList, TokenWithValue } from '../../api/schemas';
+import type { Instance, Token, TokenList, TokenWithValue } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema, TokenIdSchema } from '../../api/schemas';
 import { LastActiveTokenError, MaxActiveTokensError, NotFoundError, TokenNotActiveError } from '../../api/errors';
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
@@ -26,7 +26,7 @@ const MAX_DRAIN_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_DRAIN_TIMEOUT = '10m';
 /** How often the drain wait polls the instance list. */
 export const DRAIN_POLL_MS = 1000;
-/** Rounds of fresh idempotency keys when a key's token was revoked since (see generateCrashSafely). */
+/** Rounds of fresh idempotency keys when a key's token was revoked since or is in use (see generateCrashSafely). */
 const MAX_KEY_ROUNDS = 5;
 const IMPORT_ID_FORMAT = 'CONFIG_ID/TOKEN_ID, such as "ccfg_8h2k4m9x1q/tok_3n5p7r9t2v"';
 
@@ -336,7 +336,8 @@ export const tokenResource = defineResource<TokenModel>({
  * The Idempotency-Key of "a new token to follow `baseTokenId`". It depends only on what the API
  * shows, not on Terraform state, so a run that crashed after the API generated the token (but
  * before the state was saved) sends the same key again and gets that same token back.
- * `round` moves on when the token generated under the previous key was revoked since.
+ * `round` moves on when the token generated under the previous key was revoked since, or is
+ * already in use (see generateCrashSafely).
  */
 export function idempotencyKeyFor(configId: string, baseTokenId: string | undefined, round: number): string {
   return `tf:${configId}:${baseTokenId ?? 'none'}${round > 0 ? `:${round}` : ''}`;
@@ -349,18 +350,40 @@ export function rotateAfterOf(createdAt: string, rotationPeriod: string | null):
   return new Date(Date.parse(createdAt) + period).toISOString();
 }
 
+/**
+ * Generates the new token under a key that a crashed run of the same step used too, and adopts
+ * what the key replays only when it can be that crashed run's orphan.
+ *
+ * Terraform does not tell a create which token it replaces (its plan's private data does not
+ * survive the apply-time re-plan), so the key follows the oldest active token. That goes wrong
+ * when an older token this resource does not own is active: the key then replays the token the
+ * previous run generated and saved, which is the very token being replaced. Two rules keep that
+ * from handing one token to both the old and the new object:
+ * - the initial token is skipped as the base while an instance uses it next to another token: a
+ *   first create leaves it active only in that case, so the other token is ours;
+ * - a replayed token that was already active is adopted only while no recently seen instance
+ *   uses it: an orphan of a crash never reached an instance (dependents are updated after the
+ *   state is saved), a token in use came from a finished run. Otherwise the next round's key
+ *   generates a fresh token, and the cap error says what holds the second slot.
+ */
 async function generateCrashSafely(
   configId: string,
   before: TokenList,
   initialTokenId: string | undefined,
   ctx: HandlerContext,
 ): Promise<TokenWithValue> {
-  const base = before.active[0]?.tokenId;
+  const base = await keyBaseOf(configId, before, initialTokenId, ctx);
   let freedInitial = false;
   for (let round = 0; round < MAX_KEY_ROUNDS; ) {
     const idempotencyKey = idempotencyKeyFor(configId, base, round);
     try {
-      return await ctx.deps.api.generateToken(configId, { idempotencyKey });
+      const token = await ctx.deps.api.generateToken(configId, { idempotencyKey });
+      if (before.active.some((t) => t.tokenId === token.tokenId) && (await instancesOn(configId, token.tokenId, ctx)).length > 0) {
+        ctx.log.debug('the token generated under this key is in use, so not an orphan; using the next key', { round, token_id: token.tokenId });
+        round += 1;
+        continue;
+      }
+      return token;
     } catch (error) {
       if (error instanceof TokenNotActiveError) {
         ctx.log.debug('the token generated under this key was revoked since; using the next key', { round });
@@ -369,16 +392,30 @@ async function generateCrashSafely(
       }
       if (error instanceof MaxActiveTokensError) {
         // The initial token is the one token we may revoke without owning it, and only while unused.
-        if (!freedInitial && initialTokenId !== undefined && (await revokeIfIdle(configId, initialTokenId, ctx))) {
-          freedInitial = true;
-          continue;
+        const initialActive = initialTokenId !== undefined && error.activeTokens.some((t) => t.tokenId === initialTokenId);
+        if (!freedInitial && initialActive) {
+          const users = await revokeInitialIfIdle(configId, initialTokenId, ctx);
+          if (users.length === 0) {
+            freedInitial = true;
+            continue;
+          }
+          throw new TokenCapReachedError(configId, error.activeTokens, ctx.deps.clock.now(), { tokenId: initialTokenId, users });
         }
         throw new TokenCapReachedError(configId, error.activeTokens, ctx.deps.clock.now());
       }
       throw error;
     }
   }
-  throw new TokenCapReachedError(configId, before.active, ctx.deps.clock.now());
+  throw new TokenCapReachedError(configId, (await ctx.deps.api.listTokens(configId)).active, ctx.deps.clock.now());
+}
+
+/** The oldest active token, unless that is the initial token kept active by an instance next to another token. */
+async function keyBaseOf(configId: string, before: TokenList, initialTokenId: string | undefined, ctx: HandlerContext): Promise<string | undefined> {
+  const [oldest, next] = before.active;
+  if (oldest?.tokenId === initialTokenId && next !== undefined && (await instancesOn(configId, oldest.tokenId, ctx)).length > 0) {
+    return next.tokenId;
+  }
+  return oldest?.tokenId;
 }
 
 /**
@@ -394,38 +431,53 @@ async function initialTokenIdOf(configId: string, ctx: HandlerContext): Promise<
 
 /**
  * Nobody received the initial token's value from Terraform (the configuration resource keeps it
- * out of state), so once our token is in place it only widens the attack surface: revoke it,
- * unless an instance uses it (someone copied it from Control Center), which gets a warning.
+ * out of state), so once our token is in place it only widens the attack surface: revoke it.
+ *
+ * Unless a recently seen instance uses it (a configuration made outside Terraform, imported with
+ * its instances running). Draining it here like any revoke cannot work: everything that hands our
+ * new token to instances (a token file, a Secret) depends on this resource and is updated only
+ * after create returns, so the wait would always time out. So it stays active with a warning,
+ * and the next generation revokes it once no instance uses it (see generateCrashSafely); until
+ * then the cap error names the instances that hold it. When this create replaces a
+ * protector_token that imported the initial token, the delete that follows drains and revokes it.
+ *
+ * Known gap: a crash after this revoke but before Terraform saved the state leaves our token
+ * active and unmanaged, and the retry generates another one (its key follows the oldest active
+ * token, now ours). The API history of that crash is the same as that of a later rotation, so no
+ * key can tell the two apart; the cap error at the next rotation lists both tokens.
  */
 async function retireInitialToken(configId: string, initialTokenId: string, ctx: HandlerContext): Promise<void> {
   const tokens = await ctx.deps.api.listTokens(configId);
   if (!tokens.active.some((t) => t.tokenId === initialTokenId) || tokens.active.length < 2) return;
-  if (await revokeIfIdle(configId, initialTokenId, ctx)) return;
-  const users = await instancesOn(configId, initialTokenId, ctx);
+  const users = await revokeInitialIfIdle(configId, initialTokenId, ctx);
+  if (users.length === 0) return;
   ctx.diagnostics.warning(
     'Initial Token Still In Use',
-    `The token generated with connection configuration ${configId} (${initialTokenId}) is still used by ` +
-      `${users.map((i) => i.instanceId).join(', ')}, so it was left active. Move those instances to the token this ` +
-      'resource manages, then revoke the initial token in Control Center: until then the configuration has 2 active ' +
-      'tokens and the next rotation cannot start.',
+    `Token ${initialTokenId}, generated with connection configuration ${configId}, is still used by ` +
+      `${users.map((i) => i.instanceId).join(', ')}, so it was left active: the configuration has 2 active tokens. ` +
+      `If this apply replaces a protector_token that imported ${initialTokenId}, nothing more to do: its revoke follows ` +
+      'once those instances moved to the new token. Otherwise move them to the token this resource manages (its ' +
+      '`value`); the next rotation then revokes the initial token first, and until they moved it fails at the ' +
+      '2-token cap, naming them.',
   );
 }
 
-/** Revokes the token when no recently seen instance uses it; false when one does. */
-async function revokeIfIdle(configId: string, tokenId: string, ctx: HandlerContext): Promise<boolean> {
-  if ((await instancesOn(configId, tokenId, ctx)).length > 0) return false;
+/** Revokes the initial token unless a recently seen instance uses it; returns those instances. */
+async function revokeInitialIfIdle(configId: string, tokenId: string, ctx: HandlerContext): Promise<Instance[]> {
+  const users = await instancesOn(configId, tokenId, ctx);
+  if (users.length > 0) return users;
   try {
     const revoked = await ctx.deps.api.revokeToken(configId, tokenId);
     ctx.log.info('revoked the unused initial token', { configuration_id: configId, token_id: tokenId, fingerprint: revoked.fingerprint });
-    return true;
   } catch (error) {
-    if (error instanceof LastActiveTokenError || error instanceof NotFoundError) return false;
-    throw error;
+    // Revoked meanwhile, or the last active one after all: either way nothing of ours to free.
+    if (!(error instanceof LastActiveTokenError || error instanceof NotFoundError)) throw error;
   }
+  return [];
 }
 
 /** Instances that authenticated with the token recently (status GOOD or WARNING, not a stale PROBLEM). */
-async function instancesOn(configId: string, tokenId: string, ctx: HandlerContext) {
+async function instancesOn(configId: string, tokenId: string, ctx: HandlerContext): Promise<Instance[]> {
   const { instances } = await ctx.deps.api.listInstances(configId);
   return instances.filter((instance) => instance.tokenId === tokenId && instance.status !== 'PROBLEM');
 }

@@ -9,6 +9,7 @@ import { sendHeartbeat } from '../../../helpers/emulator';
 import { expectNoErrors, fakeTime, startHarness, type Harness } from './harness';
 
 const time = fakeTime();
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness({}, { clock: time.clock, sleep: time.sleep });
@@ -62,10 +63,24 @@ async function rotate(prior: Model, config: Model): Promise<Model> {
   expectNoErrors(harness.last);
   expect(plan.requiresReplace.length).toBeGreaterThan(0);
   const fresh = await harness.converge(resource, null, config);
+  harness.deleteReason = 'replace';
   const deleted = await harness.apply(resource, prior, null);
+  harness.deleteReason = undefined;
   expectNoErrors(harness.last);
   expect(deleted).toBeNull();
+  expect(fresh.state!.id).not.toBe(prior.id);
   return fresh.state!;
+}
+
+/** The create half of a replacement of `old` (Terraform does not tell the create what it replaces). */
+async function successorOf(_old: Model, config: Model): Promise<Model> {
+  return (await harness.converge(resource, null, config)).state!;
+}
+
+/** The same, when the create is expected to fail: its diagnostics are in harness.last. */
+async function failedSuccessorOf(_old: Model, config: Model): Promise<void> {
+  const { planned } = await harness.plan(resource, null, config);
+  expect(await harness.apply(resource, null, planned)).toBeNull();
 }
 
 function heartbeat(value: string, instanceId: string) {
@@ -129,12 +144,67 @@ describe('first token of a configuration', () => {
     expect(harness.last).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Initial Token Still In Use' })]);
     expect(harness.last[0]!.detail).toContain('copied-by-hand');
   });
+
+  test('an initial token still in use at the next rotation: the cap error names its users; once they moved, the rotation revokes it', async () => {
+    const configId = await newConfiguration();
+    const [initial] = await activeIds(configId);
+    const { value: initialValue } = await harness.deps.api.getTokenValue(configId, initial!);
+    expect((await heartbeat(initialValue, 'hand-made')).status).toBe(200);
+    const { state } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '1' } }));
+
+    const next = tokenConfig(configId, { keepers: { v: '2' } });
+    await failedSuccessorOf(state!, next);
+    expect(harness.last).toEqual([expect.objectContaining({ severity: 'error', summary: 'Token Cap Reached' })]);
+    expect(oneLine(harness.last[0]!.detail)).toMatch(new RegExp(`${initial} is the token generated with the configuration.*still used by hand-made`));
+    expect(await activeIds(configId)).toEqual([initial, state!.id]);
+
+    // Moved by hand to the managed token: the next rotation revokes the initial token first.
+    await heartbeat(state!.value as string, 'hand-made');
+    const fresh = await successorOf(state!, next);
+    expect(await activeIds(configId)).toEqual([state!.id, fresh.id]);
+    await heartbeat(fresh.value as string, 'hand-made');
+    harness.deleteReason = 'replace';
+    expect(await harness.apply(resource, state, null)).toBeNull();
+    expectNoErrors(harness.last);
+    expect(await activeIds(configId)).toEqual([fresh.id]);
+  });
+
+  test('the initial token is never reported as revoked when it already was', async () => {
+    const configId = await newConfiguration();
+    const { state } = await harness.converge(resource, null, tokenConfig(configId));
+    await harness.deps.api.generateToken(configId);
+    harness.logs.length = 0;
+    await failedSuccessorOf(state!, tokenConfig(configId, { keepers: { v: '2' } }));
+    expect(harness.last).toEqual([expect.objectContaining({ summary: 'Token Cap Reached' })]);
+    expect(harness.logs.map((l) => l.message)).not.toContain('revoked the unused initial token');
+    expect((await activeIds(configId))[0]).toBe(state!.id);
+  });
+});
+
+describe('rotation of an imported initial token', () => {
+  test('the new token is generated, and the delete that follows drains and revokes the initial token', async () => {
+    const configId = await newConfiguration();
+    const [initial] = await activeIds(configId);
+    const imported = (await harness.import(resource, `${configId}/${initial}`))!;
+    const { value } = await harness.deps.api.getTokenValue(configId, initial!);
+    expect((await heartbeat(value, 'brownfield')).status).toBe(200);
+
+    const fresh = await successorOf(imported, tokenConfig(configId, { keepers: { v: '1' } }));
+    expect(harness.last).toEqual([expect.objectContaining({ summary: 'Initial Token Still In Use' })]);
+    expect(oneLine(harness.last[0]!.detail)).toContain(`If this apply replaces a protector_token that imported ${initial}, nothing more to do`);
+    await heartbeat(fresh.value as string, 'brownfield');
+    harness.deleteReason = 'replace';
+    expect(await harness.apply(resource, imported, null)).toBeNull();
+    expectNoErrors(harness.last);
+    expect(await activeIds(configId)).toEqual([fresh.id]);
+  });
 });
 
 describe('rotation', () => {
   test('by time: due after rotation_period, planned as a replacement forced by rotate_after', async () => {
     const configId = await newConfiguration();
     const { state } = await harness.converge(resource, null, tokenConfig(configId, { rotation_period: '30s' }));
+    time.nowMs = Date.parse(state!.created_at as string); // earlier drains moved the fake clock on
 
     time.advance(10_000);
     expect((await harness.plan(resource, state, tokenConfig(configId, { rotation_period: '30s' }))).requiresReplace).toEqual([]);
@@ -178,17 +248,17 @@ describe('drain before revoke', () => {
     const configId = await newConfiguration();
     const { state: old } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '1' } }));
     expect((await heartbeat(old!.value as string, 'node-a')).status).toBe(200);
-    const { state: fresh } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '2' } }));
+    const fresh = await successorOf(old!, tokenConfig(configId, { keepers: { v: '2' } }));
 
     // The instance picks up the new token on the third poll.
-    time.onSleep = async () => {
-      if (time.sleeps === 3) await heartbeat(fresh!.value as string, 'node-a');
-    };
     const sleepsBefore = time.sleeps;
+    time.onSleep = async () => {
+      if (time.sleeps - sleepsBefore === 3) await heartbeat(fresh.value as string, 'node-a');
+    };
     expect(await harness.apply(resource, old, null)).toBeNull();
     expectNoErrors(harness.last);
-    expect(time.sleeps - sleepsBefore).toBeGreaterThanOrEqual(1);
-    expect(await activeIds(configId)).toEqual([fresh!.id]);
+    expect(time.sleeps - sleepsBefore).toBe(3);
+    expect(await activeIds(configId)).toEqual([fresh.id]);
     expect(harness.logs.some((l) => l.message.startsWith('waiting for instances to move off the old token') && l.fields?.instances === 'node-a')).toBe(true);
   });
 
@@ -196,26 +266,26 @@ describe('drain before revoke', () => {
     const configId = await newConfiguration();
     const { state: old } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '1' }, drain_timeout: '5s' }));
     expect((await heartbeat(old!.value as string, 'stuck-node')).status).toBe(200);
-    const { state: fresh } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '2' }, drain_timeout: '5s' }));
+    const fresh = await successorOf(old!, tokenConfig(configId, { keepers: { v: '2' }, drain_timeout: '5s' }));
 
     const kept = await harness.apply(resource, old, null);
     expect(kept).toEqual(old);
     expect(harness.last).toEqual([expect.objectContaining({ severity: 'error', summary: 'Drain Timeout' })]);
     expect(harness.last[0]!.detail).toMatch(/still authenticate with it: stuck-node \(version 1\.0\.0/);
     expect(harness.last[0]!.detail).toMatch(/old token stays active.*run terraform apply again/);
-    expect(await activeIds(configId)).toEqual([old!.id, fresh!.id]);
+    expect(await activeIds(configId)).toEqual([old!.id, fresh.id]);
 
-    await heartbeat(fresh!.value as string, 'stuck-node');
+    await heartbeat(fresh.value as string, 'stuck-node');
     expect(await harness.apply(resource, old, null)).toBeNull();
     expectNoErrors(harness.last);
-    expect(await activeIds(configId)).toEqual([fresh!.id]);
+    expect(await activeIds(configId)).toEqual([fresh.id]);
   });
 
   test('StopProvider (Ctrl-C) during the wait: a clear error, the old token stays active, the next apply completes', async () => {
     const configId = await newConfiguration();
     const { state: old } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '1' } }));
     expect((await heartbeat(old!.value as string, 'node-c')).status).toBe(200);
-    const { state: fresh } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '2' } }));
+    const fresh = await successorOf(old!, tokenConfig(configId, { keepers: { v: '2' } }));
 
     time.onSleep = () => {
       if (time.sleeps % 2 === 0) harness.stop();
@@ -223,25 +293,25 @@ describe('drain before revoke', () => {
     expect(await harness.apply(resource, old, null)).toEqual(old);
     expect(harness.last).toEqual([expect.objectContaining({ severity: 'error', summary: 'Drain Cancelled' })]);
     expect(harness.last[0]!.detail).toMatch(new RegExp(`Token ${old!.id as string} .*was not revoked.*node-c.*stays active.*terraform apply again`));
-    expect(await activeIds(configId)).toEqual([old!.id, fresh!.id]);
+    expect(await activeIds(configId)).toEqual([old!.id, fresh.id]);
 
     harness.restart();
     time.onSleep = undefined;
-    await heartbeat(fresh!.value as string, 'node-c');
+    await heartbeat(fresh.value as string, 'node-c');
     expect(await harness.apply(resource, old, null)).toBeNull();
     expectNoErrors(harness.last);
-    expect(await activeIds(configId)).toEqual([fresh!.id]);
+    expect(await activeIds(configId)).toEqual([fresh.id]);
   });
 
   test('require_drain = false revokes at once', async () => {
     const configId = await newConfiguration();
     const { state: old } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '1' }, require_drain: false }));
     await heartbeat(old!.value as string, 'node-x');
-    const { state: fresh } = await harness.converge(resource, null, tokenConfig(configId, { keepers: { v: '2' } }));
+    const fresh = await successorOf(old!, tokenConfig(configId, { keepers: { v: '2' } }));
     const sleepsBefore = time.sleeps;
     expect(await harness.apply(resource, old, null)).toBeNull();
     expect(time.sleeps).toBe(sleepsBefore);
-    expect(await activeIds(configId)).toEqual([fresh!.id]);
+    expect(await activeIds(configId)).toEqual([fresh.id]);
   });
 });
 
@@ -251,7 +321,7 @@ describe('the 2-token cap', () => {
     const { state } = await harness.converge(resource, null, tokenConfig(configId));
     const other = await harness.deps.api.generateToken(configId);
 
-    await harness.apply(resource, null, (await harness.plan(resource, null, tokenConfig(configId, { keepers: { v: '2' } }))).planned);
+    await failedSuccessorOf(state!, tokenConfig(configId, { keepers: { v: '2' } }));
     expect(harness.last).toEqual([expect.objectContaining({ severity: 'error', summary: 'Token Cap Reached' })]);
     const detail = harness.last[0]!.detail;
     expect(detail).toContain(`${state!.id as string} (${state!.fingerprint as string}`);
@@ -263,6 +333,21 @@ describe('the 2-token cap', () => {
 });
 
 describe('crash safety', () => {
+  test('a key that replays the token being replaced (an unmanaged older token holds the first slot) gets no reuse: the cap error', async () => {
+    // The managed token was re-created after drift while a spare token was active, so it was
+    // generated under the key that follows the spare; the next rotation computes that key again.
+    const configId = await newConfiguration();
+    const { state: first } = await harness.converge(resource, null, tokenConfig(configId));
+    const spare = await harness.deps.api.generateToken(configId);
+    await harness.deps.api.revokeToken(configId, first!.id as string);
+    const { state: managed } = await harness.converge(resource, null, tokenConfig(configId));
+    expect((await heartbeat(managed!.value as string, 'vm-1')).status).toBe(200);
+
+    await failedSuccessorOf(managed!, tokenConfig(configId, { keepers: { v: '2' } }));
+    expect(harness.last).toEqual([expect.objectContaining({ severity: 'error', summary: 'Token Cap Reached' })]);
+    expect(await activeIds(configId)).toEqual([spare.tokenId, managed!.id]);
+  });
+
   test('a token generated by a run that died before saving state is adopted, not duplicated', async () => {
     const configId = await newConfiguration();
     const { state } = await harness.converge(resource, null, tokenConfig(configId));

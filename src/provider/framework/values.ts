@@ -1,8 +1,17 @@
 /** Pure helpers over framework values and schemas. */
-import { Unknown, type AttributeType, type BlockSchema, type Model, type ObjectSchema, type Value } from './types';
+import { Unknown, type AttributeType, type BlockSchema, type Model, type ObjectSchema, type UnknownValue, type Value } from './types';
 
 export function isObject(value: Value): value is { [k: string]: Value } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A computed value read from state (ids, timestamps), where it is always known: the model types
+ * allow Unknown because the same model also describes plans.
+ */
+export function known<T extends Value>(value: T | UnknownValue): T {
+  if (value === Unknown) throw new Error('a computed attribute was unknown where state must be known');
+  return value;
 }
 
 /** True when the value holds no Unknown anywhere. */

@@ -10,6 +10,7 @@ import { ConnectionConfigurationIdSchema } from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
 import { defineResource, Unknown } from '../framework/types';
+import { isObject, known } from '../framework/values';
 
 export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
 
@@ -319,15 +320,6 @@ function toApiTarget(target: TargetModel): Target {
 function sameTarget(a: TargetModel | null, b: TargetModel | null): boolean {
   if (a === null || b === null) return a === b;
   return a.host === b.host && a.protocol === b.protocol && a.ports.length === b.ports.length && a.ports.every((port, i) => port === b.ports[i]);
-}
-
-function known(value: string | UnknownValue): string {
-  if (value === Unknown) throw new Error('a computed attribute was unknown where state must be known');
-  return value;
-}
-
-function isObject(value: Value): value is { [k: string]: Value } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function enumProblem(value: Value, allowed: readonly string[]): string | undefined {

@@ -13,6 +13,7 @@ import { ConnectionConfigurationIdSchema, TokenIdSchema } from '../../api/schema
 import { LastActiveTokenError, MaxActiveTokensError, NotFoundError, TokenNotActiveError } from '../../api/errors';
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
 import { defineResource, Unknown } from '../framework/types';
+import { known } from '../framework/values';
 import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from './duration';
 import { CreateBeforeDestroyRequiredError, DrainCancelledError, DrainTimeoutError, TokenCapReachedError } from './token-errors';
 import { configurationIdProblem } from './tokens-data-source';
@@ -569,9 +570,4 @@ function drainTimeoutProblem(value: string): string | undefined {
   if (problem) return problem;
   if (parseDuration(value)! > MAX_DRAIN_TIMEOUT_MS) return `expected at most "24h", got ${JSON.stringify(value)}`;
   return undefined;
-}
-
-function known(value: string | UnknownValue): string {
-  if (value === Unknown) throw new Error('a computed attribute was unknown where state must be known');
-  return value;
 }

@@ -41,6 +41,15 @@ export function stateResources(workspace: TerraformWorkspace): StateResource[] {
     .flatMap((r) => r.instances.map((i) => ({ type: r.type, name: r.name, index: i.index_key, attributes: i.attributes })));
 }
 
+/** Deposed objects of one resource: what a create_before_destroy replacement left when its delete failed. */
+export function deposedOf(workspace: TerraformWorkspace, type: string, name: string): Array<Record<string, unknown>> {
+  const state = JSON.parse(readFileSync(join(workspace.dir, 'terraform.tfstate'), 'utf8')) as {
+    resources: Array<{ type: string; name: string; instances: Array<{ deposed?: string; attributes: Record<string, unknown> }> }>;
+  };
+  const resource = state.resources.find((r) => r.type === type && r.name === name);
+  return (resource?.instances ?? []).filter((i) => i.deposed !== undefined).map((i) => i.attributes);
+}
+
 export function stateOf(workspace: TerraformWorkspace, type: string, name: string): Record<string, unknown> {
   const found = stateResources(workspace).find((r) => r.type === type && r.name === name);
   if (!found) throw new Error(`no ${type}.${name} in state`);

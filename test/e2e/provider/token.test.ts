@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
 import { createTerraformWorkspace, type TerraformWorkspace } from '../../helpers/terraform';
 import type { ProtectorClient } from '../../../src/api/client';
-import { apiFor, fakeInstance, providerHcl, stateOf, stateResources, tf } from './helpers';
+import { apiFor, deposedOf, fakeInstance, providerHcl, stateOf, stateResources, tf } from './helpers';
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
@@ -118,11 +118,16 @@ test('drain timeout: apply fails naming the stuck instance, the old token stays,
     const fresh = managed();
     expect(await activeIds()).toEqual([old.id, fresh.id]);
     expect(stuck.failures()).toBe(0);
+    // Terraform keeps the old token as a deposed object of the resource: the next apply destroys it.
+    expect(deposedOf(workspace, 'protector_token', 'edge')).toEqual([expect.objectContaining({ id: old.id })]);
 
     stuck.follow(tokenFile);
     await stuck.beatNow();
+    const plan = await tf(workspace, ['plan', '-detailed-exitcode'], 2);
+    expect(plan.stdout).toMatch(/protector_token\.edge \(deposed object \w+\) will be destroyed/);
     const retried = await tf(workspace, ['apply', '-auto-approve']);
     expect(retried.stdout).toMatch(/Destroying\.\.\. \[id=tok_/);
+    expect(deposedOf(workspace, 'protector_token', 'edge')).toEqual([]);
     expect(await activeIds()).toEqual([fresh.id]);
     expect(stuck.failures()).toBe(0);
     expect(vm1!.failures()).toBe(0);

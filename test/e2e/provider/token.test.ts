@@ -18,6 +18,8 @@ interface Settings {
   rotationPeriod?: string;
   drainTimeout?: string;
   createBeforeDestroy?: boolean;
+  /** The token file's token_id expression. */
+  tokenIdExpression?: string;
 }
 
 let emulator: RunningEmulator;
@@ -52,7 +54,7 @@ resource "protector_token" "edge" {
 
 resource "protector_token_file" "edge" {
   connection_configuration_id = protector_connection_configuration.edge.id
-  token_id                    = protector_token.edge.id
+  token_id                    = ${settings.tokenIdExpression ?? 'protector_token.edge.id'}
   path                        = ${JSON.stringify(tokenFile)}
 }
 `,
@@ -162,6 +164,16 @@ test('a token file tampered with is repaired; no token value in TF_LOG=trace out
   expect(apply.stdout + apply.stderr).not.toContain(token.value as string);
   const fileState = stateResources(workspace).filter((r) => r.type === 'protector_token_file');
   expect(JSON.stringify(fileState)).not.toContain(token.value as string);
+}, 120_000);
+
+test('a token value put where an id belongs by mistake: plan fails on validation, naming it by fingerprint only', async () => {
+  const token = managed();
+  write({ generation: '3', rotationPeriod: '1h', tokenIdExpression: 'protector_token.edge.value' });
+  const failed = await tf(workspace, ['plan'], 1, { TF_LOG: 'trace' });
+  expect(oneLine(failed.stderr)).toMatch(/Invalid Attribute Value.*expected a token id/);
+  expect(failed.stderr).toContain(token.fingerprint as string);
+  expect(failed.stdout + failed.stderr).not.toContain(token.value as string);
+  write({ generation: '3', rotationPeriod: '1h' });
 }, 120_000);
 
 test('drift: a token revoked by hand is replaced with a warning giving the reason; license expiry too', async () => {

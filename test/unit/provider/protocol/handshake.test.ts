@@ -138,8 +138,9 @@ describe('provider executable handshake', () => {
     await unary(controller, 'Shutdown', {});
     const asked = Date.now();
     expect(await exit).toBe(0);
-    // Terraform kills a plugin that has not exited 2 s after Shutdown; ours goes at once.
-    expect(Date.now() - asked).toBeLessThan(500);
+    // Terraform kills a plugin that has not exited 2 s after Shutdown, and our own fallback exit
+    // fires at 2 s too: well below that means the graceful path (generous for a loaded machine).
+    expect(Date.now() - asked).toBeLessThan(1500);
     provider.close();
     controller.close();
   }, 30_000);

@@ -3,10 +3,12 @@
  * emulator, deploys a reverse-proxy app to staging and production with our constructs and the
  * real terraform, runs simulated Protector instances on the token files, rotates staging because
  * its period passed and production on demand, and reports what happened. Exits 1, saying why,
- * if an invariant fails. Stops everything it started.
+ * if an invariant fails; 128+N when stopped by signal N. Stops everything it started on every path,
+ * and removes its files (state and token files hold token values), keeping only the logs of a run
+ * that did not succeed.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCredentials, ProtectorClient } from '../api';
 import { renderPlanSummary, type PlanSummary } from '../plan-summary';
@@ -43,26 +45,52 @@ async function main(): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), 'protector-demo-'));
   const log = new DemoLog(join(root, 'logs'));
   const registry = new ProcessRegistry();
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    log.say('\ninterrupted: stopping everything the demo started');
-    void registry.stopAll().then(() => process.exit(130));
-  });
+  // Stops every process, then removes the run's files: state, token files and credentials hold
+  // secrets. The logs stay for a run that did not succeed (they hold no token value).
+  // PROTECTOR_DEMO_KEEP keeps everything, for debugging and for the e2e test that checks the
+  // output against every token the emulator generated.
+  const keepAll = Boolean(process.env.PROTECTOR_DEMO_KEEP);
+  const cleanUp = async (keepLogs: boolean) => {
+    await registry.stopAll();
+    if (!keepAll) removeRunFiles(root, keepLogs);
+  };
+  let stopping = false;
+  const stopAndExit = (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.say(`\n${why}: stopping everything the demo started`);
+    void cleanUp(true).finally(() => {
+      process.stdout.write(`Logs: ${log.dir}\n`);
+      process.exit(code);
+    });
+  };
+  // Children in the demo's process group see a Ctrl-C too, but terraform runs in a group of its
+  // own, and a SIGTERM (CI cancelling the job) reaches the demo alone: the demo stops them all.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAndExit(signal, 128 + osConstants.signals[signal]));
+  process.on('uncaughtException', (error) => stopAndExit(`internal error: ${error.stack ?? error.message}`, 70));
+  process.on('unhandledRejection', (reason) => stopAndExit(`internal error: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`, 70));
 
   try {
     await runDemo(root, log, registry);
-    await registry.stopAll();
-    if (!process.env.PROTECTOR_DEMO_KEEP) rmSync(root, { recursive: true, force: true });
+    await cleanUp(false);
     return 0;
   } catch (error) {
-    await registry.stopAll();
-    if (interrupted) return 130;
+    // Interrupted: the steps fail as their processes stop; stopAndExit owns the exit code.
+    if (stopping) return new Promise<number>(() => undefined);
     const why = error instanceof DemoFailure ? error.message : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
     log.note(`FAILED: ${why}`);
-    process.stdout.write(`\nDemo FAILED: ${why}\nFull logs: ${log.dir}\n`);
+    await cleanUp(true);
+    process.stdout.write(`\nDemo FAILED: ${why}\nLogs: ${log.dir}\n`);
     return 1;
   }
+}
+
+function removeRunFiles(root: string, keepLogs: boolean): void {
+  if (!keepLogs) {
+    rmSync(root, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of readdirSync(root)) if (entry !== 'logs') rmSync(join(root, entry), { recursive: true, force: true });
 }
 
 async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): Promise<void> {
@@ -198,9 +226,9 @@ async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): P
 
 /** plan -out, the rotation summary of that plan, then apply it. */
 async function rotate(terraform: TerraformRunner, log: DemoLog, dir: string, label: string): Promise<PlanSummary> {
-  const plan = await terraform.run(dir, label, ['plan', '-out=rotation.tfplan', '-detailed-exitcode', '-input=false'], [0, 2]);
+  const plan = await terraform.run(dir, label, ['plan', '-out=rotation.tfplan', '-detailed-exitcode', '-input=false'], { okCodes: [0, 2] });
   if (plan.code === 0) throw new DemoFailure(`terraform plan for ${label} shows no changes, but a rotation was expected (see ${plan.logFile})`);
-  const shown = await terraform.run(dir, `${label}-show`, ['show', '-json', 'rotation.tfplan']);
+  const shown = await terraform.run(dir, `${label}-show`, ['show', '-json', 'rotation.tfplan'], { secretStdout: true });
   // `output` is scrubbed of every sensitive value of the plan; the plan JSON itself is never printed.
   const { summary, output } = renderPlanSummary(shown.stdout, { source: `the ${label} plan` });
   log.say(indent(output.trimEnd(), '     │ '));

@@ -18,20 +18,30 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+export interface TrackOptions {
+  /** Started `detached`: stopping it signals its whole process group (terraform and its providers). */
+  group?: boolean;
+  /** False for output that may hold token values (`terraform show -json` of a plan): kept in memory only. */
+  logStdout?: boolean;
+}
+
 /** One child process with its output going to a log file. */
 export class TrackedProcess {
   readonly name: string;
   readonly child: ChildProcess;
   readonly exited: Promise<Exit>;
+  readonly group: boolean;
   #stdout = '';
 
-  constructor(name: string, child: ChildProcess, logFile: string) {
+  constructor(name: string, child: ChildProcess, logFile: string, options: TrackOptions = {}) {
     this.name = name;
     this.child = child;
+    this.group = options.group ?? false;
     const log = createWriteStream(logFile, { flags: 'a' });
+    if (options.logStdout === false) log.write('(stdout not logged: it may hold token values)\n');
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stdout += chunk;
-      log.write(chunk);
+      if (options.logStdout !== false) log.write(chunk);
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => log.write(chunk));
     this.exited = new Promise((resolveExit) =>
@@ -54,10 +64,10 @@ export class TrackedProcess {
     return this.#stdout;
   }
 
-  /** Sends `signal` (to the whole process group when `group`), then SIGKILL if it has not exited in time. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', group = false): Promise<Exit> {
-    if (this.running) signalProcess(this.pid, signal, group);
-    const timer = setTimeout(() => signalProcess(this.pid, 'SIGKILL', group), STOP_TIMEOUT_MS);
+  /** Sends `signal` (to the whole process group when it has one), then SIGKILL if it has not exited in time. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
+    if (this.running) signalProcess(this.pid, signal, this.group);
+    const timer = setTimeout(() => signalProcess(this.pid, 'SIGKILL', this.group), STOP_TIMEOUT_MS);
     const exit = await this.exited;
     clearTimeout(timer);
     return exit;
@@ -75,19 +85,24 @@ function signalProcess(pid: number, signal: NodeJS.Signals, group: boolean): voi
 /** Every process the demo started and has not stopped yet. */
 export class ProcessRegistry {
   readonly #live = new Set<TrackedProcess>();
+  #closed = false;
 
   track(process: TrackedProcess): TrackedProcess {
     this.#live.add(process);
     void process.exited.then(() => this.#live.delete(process));
+    // Started after stopAll() began (the demo was interrupted while it spawned): stop it at once,
+    // or it would outlive the demo.
+    if (this.#closed) void process.stop('SIGKILL');
     return process;
   }
 
-  /** Stops everything still running: terraform groups first, then instances, the emulator last. */
+  /** Stops everything still running, and anything started from now on: terraform first, then instances, the emulator last. */
   async stopAll(): Promise<void> {
-    const order = (p: TrackedProcess) => (p.name.startsWith('terraform') ? 0 : p.name === 'emulator' ? 2 : 1);
-    const live = [...this.#live].sort((a, b) => order(a) - order(b));
+    this.#closed = true;
+    const order = (p: TrackedProcess) => (p.group ? 0 : p.name === 'emulator' ? 2 : 1);
+    const live = [...this.#live];
     for (const rank of [0, 1, 2]) {
-      await Promise.all(live.filter((p) => order(p) === rank).map((p) => p.stop('SIGTERM', p.name.startsWith('terraform'))));
+      await Promise.all(live.filter((p) => order(p) === rank).map((p) => p.stop('SIGTERM')));
     }
   }
 }

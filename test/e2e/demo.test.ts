@@ -1,10 +1,11 @@
 /**
  * `npm run demo` itself, as CI runs it: exit 0 in well under two minutes, a report whose
- * invariants hold for both environments, nothing left running, and no token value printed
- * (checked against every token the emulator ever generated in that run).
+ * invariants hold for both environments, nothing left running, and no token value printed or
+ * logged (checked against every token the emulator ever generated in that run). Then the demo
+ * stopped by SIGTERM while terraform runs: it stops everything it started and leaves no state.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 jest.setTimeout(180_000);
@@ -113,17 +114,111 @@ test('prints no token value', () => {
   }
 });
 
-test('leaves no process running', () => {
-  const pids = [...run.stdout.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
-  expect(pids.length).toBeGreaterThan(0);
-  for (const pid of pids) expect(isAlive(pid)).toBe(false);
+test('logs no token value: its logs folder holds none of them', () => {
+  const values = tokenValuesIn(path.join(runRoot!, 'emulator-data', 'state.json'));
+  const logsDir = path.join(runRoot!, 'logs');
+  const logs = readdirSync(logsDir);
+  expect(logs.length).toBeGreaterThan(10);
+  for (const file of logs) {
+    const text = readFileSync(path.join(logsDir, file), 'utf8');
+    for (const value of values) expect({ file, leaks: text.includes(value) }).toEqual({ file, leaks: false });
+  }
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+test('leaves no process running (emulator, instances, terraform, providers)', () => {
+  expect(runRoot).toBeDefined();
+  expect(processesUsing(runRoot!)).toEqual([]);
+});
+
+interface StoppedRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  /** The run's temporary folder, from the line naming its logs. */
+  root: string | undefined;
+  /** Whether terraform was running when the SIGTERM was sent. */
+  sawTerraform: boolean;
+}
+
+describe('stopped by SIGTERM while terraform runs', () => {
+  let stopped: StoppedRun;
+
+  beforeAll(async () => {
+    stopped = await runDemoAndTerminate();
+  });
+
+  afterAll(() => {
+    const root = stopped?.root;
+    if (root && path.basename(root).startsWith('protector-demo-')) rmSync(root, { recursive: true, force: true });
+  });
+
+  test('exits non-zero saying it was stopped', () => {
+    expect(stopped.sawTerraform).toBe(true);
+    expect(stopped).toMatchObject({ code: 143, signal: null });
+    expect(stopped.stdout).toMatch(/SIGTERM: stopping everything the demo started/);
+  });
+
+  test('stops every process it started, terraform and its providers included', () => {
+    expect(stopped.root).toBeDefined();
+    expect(processesUsing(stopped.root!)).toEqual([]);
+  });
+
+  test('leaves only its logs behind: no state, token file or credentials', () => {
+    expect(readdirSync(stopped.root!)).toEqual(['logs']);
+  });
+});
+
+/**
+ * Runs the demo as one process (no npm or tsx wrapper to relay the signal), waits until it runs
+ * terraform, then sends SIGTERM to the demo alone: the processes it started get no signal from
+ * us, so whatever stops them is the demo's doing.
+ */
+function runDemoAndTerminate(): Promise<StoppedRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/demo/main.ts'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let root: string | undefined;
+    let sawTerraform = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const logs = /full logs in (\S+) while it runs/.exec(stdout)?.[1];
+      root ??= logs ? path.dirname(logs) : undefined;
+    });
+    child.stderr.resume();
+    const poll = setInterval(() => {
+      if (sawTerraform || !root) return;
+      if (processesUsing(root).some((p) => /^terraform /.test(p))) {
+        sawTerraform = true;
+        child.kill('SIGTERM');
+      }
+    }, 100);
+    // Bounded: a demo that ignores SIGTERM is killed with its group, and the test fails on the code.
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), DEMO_BUDGET_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, root, sawTerraform });
+    });
+  });
+}
+
+/** Command lines of the live processes whose command line or working directory is inside `dir` (Linux /proc). */
+function processesUsing(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cmdline && (cmdline.includes(dir) || cwd.startsWith(dir))) found.push(cmdline);
+    } catch {
+      // Exited while we looked, or not ours to read.
+    }
   }
+  return found;
 }

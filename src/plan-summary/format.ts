@@ -1,18 +1,19 @@
 /** Renders a rotation summary as short text for a pull request or a terminal. */
 import type { PlanSummary, ResourceSummary, SummaryAction, ValueChange } from './summarize';
 
-const ACTION_ORDER: SummaryAction[] = ['replace', 'create', 'update', 'delete'];
+const ACTION_ORDER: SummaryAction[] = ['replace', 'create', 'update', 'delete', 'forget'];
 
 export function formatSummaryText(summary: PlanSummary): string {
   const lines: string[] = [];
   const total = summary.resources.length;
   if (total === 0) {
-    lines.push('Rotation summary: no changes to protector resources.');
+    lines.push(summary.warnings.length > 0 ? 'Rotation summary: no change it can describe (see the warnings).' : 'Rotation summary: no changes to protector resources.');
   } else {
     const counts = ACTION_ORDER.filter((action) => summary.counts[action] > 0).map((action) => `${summary.counts[action]} to ${action}`);
     lines.push(`Rotation summary: ${counts.join(', ')}.`);
   }
   if (!summary.complete) lines.push('Warning: Terraform marked this plan incomplete or errored; it may not show every change.');
+  for (const warning of summary.warnings) lines.push(`WARNING: ${warning}`);
   for (const resource of summary.resources) lines.push('', ...formatResource(resource));
   if (summary.otherChanges > 0) {
     lines.push('', `${summary.otherChanges} change${summary.otherChanges === 1 ? '' : 's'} to other resources not shown (see the full plan).`);

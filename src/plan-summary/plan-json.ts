@@ -8,15 +8,15 @@
 import { z } from 'zod';
 import { UsageError } from '../errors';
 
-export const PlanActionSchema = z.enum(['no-op', 'create', 'read', 'update', 'delete']);
-export type PlanAction = z.infer<typeof PlanActionSchema>;
 
 /** A path into a value, as in `replace_paths`: keys and list indexes. */
 export const AttributePathSchema = z.array(z.union([z.string(), z.number()]));
 export type AttributePath = z.infer<typeof AttributePathSchema>;
 
 export const ChangeSchema = z.looseObject({
-  actions: z.array(PlanActionSchema).min(1),
+  // Strings, not an enum: Terraform adds actions (`forget` in 1.7); the summary warns about the
+  // ones it does not know instead of refusing a valid plan.
+  actions: z.array(z.string()).min(1),
   before: z.unknown().optional(),
   after: z.unknown().optional(),
   after_unknown: z.unknown().optional(),

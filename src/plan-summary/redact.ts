@@ -41,11 +41,11 @@ export function sensitiveStrings(value: unknown, mask: unknown, into: Set<string
 
 /**
  * Every sensitive string of a `terraform show -json` document: resource changes and drift
- * (`before_sensitive`/`after_sensitive`), output changes, and the state-shaped sections
- * (`sensitive_values` next to `values`).
+ * (`before_sensitive`/`after_sensitive`), output changes, the state-shaped sections
+ * (`sensitive_values` next to `values`), and the root module's sensitive variables.
  */
 export function secretsOfPlan(plan: unknown): Set<string> {
-  const secrets = new Set<string>();
+  const secrets = sensitiveVariableValues(plan);
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       node.forEach(visit);
@@ -60,6 +60,25 @@ export function secretsOfPlan(plan: unknown): Set<string> {
     for (const child of Object.values(node)) visit(child);
   };
   visit(plan);
+  return secrets;
+}
+
+/**
+ * Terraform writes a root variable's value unmarked in `variables`; only the configuration says
+ * `sensitive: true` (next to a `default` that may be a secret too).
+ */
+function sensitiveVariableValues(plan: unknown): Set<string> {
+  const secrets = new Set<string>();
+  if (!isRecord(plan)) return secrets;
+  const rootModule = isRecord(plan.configuration) ? plan.configuration.root_module : undefined;
+  const declared = isRecord(rootModule) && isRecord(rootModule.variables) ? rootModule.variables : {};
+  const values = isRecord(plan.variables) ? plan.variables : {};
+  for (const [name, declaration] of Object.entries(declared)) {
+    if (!isRecord(declaration) || declaration.sensitive !== true) continue;
+    collectStrings(declaration.default, secrets);
+    const variable = values[name];
+    if (isRecord(variable)) collectStrings(variable.value, secrets);
+  }
   return secrets;
 }
 

@@ -6,7 +6,8 @@
 import type { AttributePath, PlanJson, ResourceChange } from './plan-json';
 import { REDACTED, redactValue } from './redact';
 
-export type SummaryAction = 'create' | 'replace' | 'update' | 'delete';
+/** `forget`: removed from the state without being destroyed (`removed { lifecycle { destroy = false } }`). */
+export type SummaryAction = 'create' | 'replace' | 'update' | 'delete' | 'forget';
 
 /** Shown where Terraform knows a value only after apply. */
 export const KNOWN_AFTER_APPLY = '(known after apply)';
@@ -40,6 +41,8 @@ export interface PlanSummary {
   otherChanges: number;
   /** False when Terraform marked the plan incomplete or errored. */
   complete: boolean;
+  /** Changes of protector resources this summary cannot describe (an action it does not know). */
+  warnings: string[];
 }
 
 /** The resource types the summary details. */
@@ -48,27 +51,35 @@ export function isProtectorResource(change: ResourceChange): boolean {
 }
 
 export function summarizePlan(plan: PlanJson): PlanSummary {
-  const counts: Record<SummaryAction, number> = { create: 0, replace: 0, update: 0, delete: 0 };
+  const counts: Record<SummaryAction, number> = { create: 0, replace: 0, update: 0, delete: 0, forget: 0 };
   const resources: ResourceSummary[] = [];
+  const warnings: string[] = [];
   let otherChanges = 0;
   for (const change of plan.resource_changes ?? []) {
     const action = actionOf(change.change.actions);
-    if (!action) continue;
+    if (action === 'unchanged') continue;
     if (!isProtectorResource(change)) {
       otherChanges += 1;
+      continue;
+    }
+    if (action === 'unknown') {
+      // Only known action words are echoed: this text is published, the plan is not.
+      const actions = change.change.actions.filter((word) => /^[a-z-]{1,20}$/.test(word)).join(', ');
+      warnings.push(`${change.address}: Terraform plans "${actions}", which this summary does not know; read the full plan`);
       continue;
     }
     counts[action] += 1;
     resources.push(summarizeResource(change, action));
   }
-  return { resources, counts, otherChanges, complete: plan.complete !== false && plan.errored !== true };
+  return { resources, counts, otherChanges, complete: plan.complete !== false && plan.errored !== true, warnings };
 }
 
-function actionOf(actions: readonly string[]): SummaryAction | undefined {
+function actionOf(actions: readonly string[]): SummaryAction | 'unchanged' | 'unknown' {
   const key = actions.join(',');
   if (key === 'create,delete' || key === 'delete,create') return 'replace';
-  if (key === 'create' || key === 'update' || key === 'delete') return key;
-  return undefined; // no-op, read
+  if (key === 'create' || key === 'update' || key === 'delete' || key === 'forget') return key;
+  if (key === 'no-op' || key === 'read') return 'unchanged';
+  return 'unknown';
 }
 
 /** A resource change with its values already redacted. */
@@ -76,13 +87,21 @@ interface RedactedChange {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   unknown: Record<string, unknown>;
+  /**
+   * Top-level attributes whose value changes (or becomes unknown), in plan order. Found on the
+   * raw values: two different sensitive values look the same once redacted.
+   */
+  changed: string[];
 }
 
 function redactedOf(change: ResourceChange): RedactedChange {
+  const raw = { before: asRecord(change.change.before), after: asRecord(change.change.after), unknown: asRecord(change.change.after_unknown) };
+  const names = new Set([...Object.keys(raw.before), ...Object.keys(raw.after), ...Object.keys(raw.unknown)]);
   return {
     before: asRecord(redactValue(change.change.before, change.change.before_sensitive)),
     after: asRecord(redactValue(change.change.after, change.change.after_sensitive)),
-    unknown: asRecord(change.change.after_unknown),
+    unknown: raw.unknown,
+    changed: [...names].filter((name) => containsTrue(raw.unknown[name]) || !deepEqual(raw.before[name], raw.after[name])),
   };
 }
 
@@ -106,6 +125,8 @@ function summarizeResource(change: ResourceChange, action: SummaryAction): Resou
     summary.reasons.push(change.type === 'protector_token' ? 'new token' : 'new resource');
   } else if (action === 'delete' && !actionReason) {
     summary.reasons.push('planned for destruction');
+  } else if (action === 'forget') {
+    summary.warnings.push(forgetWarning(change.type));
   }
   if (summary.reasons.length === 0) summary.reasons.push('changed');
 
@@ -128,6 +149,18 @@ function summarizeResource(change: ResourceChange, action: SummaryAction): Resou
   return summary;
 }
 
+/** Terraform drops a forgotten resource from its state and leaves the real thing as it is. */
+function forgetWarning(type: string): string {
+  switch (type) {
+    case 'protector_token':
+      return 'Terraform forgets this token without revoking it: it stays active, and Terraform no longer rotates or revokes it';
+    case 'protector_token_file':
+      return 'Terraform forgets this file without deleting it: the token in it stays there and is no longer updated';
+    default:
+      return 'Terraform forgets this resource without destroying it: it stays as it is, no longer managed';
+  }
+}
+
 function describeActionReason(reason: string | undefined): string | undefined {
   switch (reason) {
     case undefined:
@@ -148,7 +181,8 @@ function describeActionReason(reason: string | undefined): string | undefined {
     case 'delete_because_each_key':
       return 'no longer among the count/for_each instances';
     default:
-      return reason.startsWith('read_') ? undefined : reason.replace(/_/g, ' ');
+      // A reason from a newer Terraform reads well enough as words; anything else is not echoed.
+      return reason.startsWith('read_') || !/^[a-z_]{1,60}$/.test(reason) ? undefined : reason.replace(/_/g, ' ');
   }
 }
 
@@ -182,12 +216,18 @@ function describeReplacePaths(paths: readonly AttributePath[], values: RedactedC
  * token: they are reasons only when the file changed on its own (a repair).
  */
 function describeUpdates(type: string, values: RedactedChange): string[] {
-  let names = changedAttributes(values);
+  let names = values.changed;
   if (type === 'protector_token_file') {
-    const followers = ['fingerprint', 'content_sha256'];
-    const repaired = !names.includes('token_id') && names.includes('content_sha256');
+    const followers = ['fingerprint', 'content_sha256', 'token_id'];
+    const rewritten = names.includes('token_id')
+      ? containsTrue(values.unknown.token_id)
+        ? 'rewritten with the new token'
+        : 'rewritten with another token'
+      : names.includes('content_sha256')
+        ? 'the file is missing or was changed outside Terraform: it is rewritten'
+        : undefined;
     names = names.filter((name) => !followers.includes(name));
-    if (repaired) return ['the file is missing or was changed outside Terraform: it is rewritten', ...names.map((name) => describeUpdate(name, values))];
+    if (rewritten) return [rewritten, ...names.map((name) => describeUpdate(name, values))];
   }
   return names.map((name) => describeUpdate(name, values));
 }
@@ -199,12 +239,6 @@ function describeUpdate(name: string, values: RedactedChange): string {
     return diff ? `keepers changed (${diff})` : 'keepers changed';
   }
   return change ? `${name} changed (${change})` : `${name} changed`;
-}
-
-/** Top-level attributes whose value changes (or becomes unknown), in plan order. */
-function changedAttributes(values: RedactedChange): string[] {
-  const names = new Set([...Object.keys(values.before), ...Object.keys(values.after), ...Object.keys(values.unknown)]);
-  return [...names].filter((name) => containsTrue(values.unknown[name]) || !deepEqual(values.before[name], values.after[name]));
 }
 
 /** `"a" → "b"` for scalar attributes; undefined when nothing (printable) changes. */
@@ -229,6 +263,8 @@ function valueChange(values: RedactedChange, key: string, action: SummaryAction)
  */
 function keepersDiff(values: RedactedChange, keys: readonly string[] | undefined): string | undefined {
   if (values.unknown.keepers === true) return `now ${KNOWN_AFTER_APPLY}`;
+  // Sensitive as a whole: its keys are as secret as its values.
+  if (values.before.keepers === REDACTED || values.after.keepers === REDACTED) return REDACTED;
   const before = asRecord(values.before.keepers);
   const after = asRecord(values.after.keepers);
   const unknown = asRecord(values.unknown.keepers);

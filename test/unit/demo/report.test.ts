@@ -28,9 +28,10 @@ function event(type: ActivityEvent['type'], at: string, extra: Partial<ActivityE
 
 const plan: PlanSummary = {
   resources: [{ address: 'protector_token.t', type: 'protector_token', action: 'replace', reasons: ['rotate_after passed (x)'], warnings: [] }],
-  counts: { create: 0, replace: 1, update: 0, delete: 0 },
+  counts: { create: 0, replace: 1, update: 0, delete: 0, forget: 0 },
   otherChanges: 0,
   complete: true,
+  warnings: [],
 };
 
 /** A rotation that went right: both instances moved at 2 and 3 s, the old token revoked at 4 s. */

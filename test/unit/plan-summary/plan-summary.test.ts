@@ -51,14 +51,15 @@ test('a due token is replaced with its reason, and the token file follows it', (
 
   const file = byAddress(summary.resources, 'protector_token_file.app');
   expect(file.action).toBe('update');
-  // Its fingerprint and content hash follow the token: not reasons of their own.
-  expect(file.reasons).toEqual(['token_id changed ("tok_oldoldoldo" → (known after apply))']);
+  // Its token id, fingerprint and content hash follow the token: one reason, not three.
+  expect(file.reasons).toEqual(['rewritten with the new token']);
+  expect(file.tokenId).toEqual({ before: 'tok_oldoldoldo', after: '(known after apply)' });
   expect(file.file).toBe('/srv/protector/token');
 
   // The no-op configuration is left out; the Kubernetes secret is counted, not detailed.
   expect(summary.resources.map((r) => r.address)).toEqual(['protector_token.app', 'protector_token_file.app']);
   expect(summary.otherChanges).toBe(1);
-  expect(summary.counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0 });
+  expect(summary.counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0, forget: 0 });
 
   expect(output).toContain('Rotation summary: 1 to replace, 1 to update.');
   expect(output).toMatch(/replace +protector_token\.app \(new token first, old one revoked after the drain\)/);
@@ -150,7 +151,7 @@ describe('protector plan summary (the command)', () => {
 
     const fromStdin = run(['-', '--format', 'json'], fixture('rotation-due.json'));
     expect(fromStdin.status).toBe(0);
-    expect(JSON.parse(fromStdin.stdout).counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0 });
+    expect(JSON.parse(fromStdin.stdout).counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0, forget: 0 });
   });
 
   test('bad usage exits 2 with a message and no stack trace', () => {
@@ -195,4 +196,72 @@ test('a token file changed outside Terraform is planned for repair, and the summ
     tokenId: { before: 'tok_oldoldoldo', after: 'tok_oldoldoldo' },
   });
   expect(output).toContain('file:        /srv/protector/token');
+});
+
+/** A one-resource plan for the crafted cases below. */
+function planOf(change: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'protector_token.app', type: 'protector_token', ...change }], ...extra });
+}
+
+test('a token removed with `removed { lifecycle { destroy = false } }` is forgotten: the summary says it stays active', () => {
+  // GIVEN the action Terraform >= 1.7 plans for that block (it refused the whole plan before)
+  const text = planOf({
+    action_reason: 'delete_because_no_resource_config',
+    change: { actions: ['forget'], before: { id: 'tok_forgotten1', fingerprint: 'sha256:aaaaaaaaaaaa' }, after: null },
+  });
+  // WHEN summarized
+  const { summary, output } = renderPlanSummary(text);
+  // THEN
+  expect(summary.resources[0]).toMatchObject({ action: 'forget', tokenId: { before: 'tok_forgotten1' } });
+  expect(summary.resources[0]!.warnings.join(' ')).toMatch(/stays active.*no longer rotates or revokes it/);
+  expect(output).toContain('Rotation summary: 1 to forget.');
+});
+
+test('an action this summary does not know is shown as a warning, not refused or dropped', () => {
+  const { summary, output } = renderPlanSummary(planOf({ change: { actions: ['frobnicate'], before: { id: 'tok_x' }, after: null } }));
+  expect(summary.resources).toEqual([]);
+  expect(output).toMatch(/WARNING: protector_token\.app: Terraform plans "frobnicate", which this summary does not know; read the full plan/);
+});
+
+test('the values of sensitive variables are scrubbed from the text, though the plan marks them only in the configuration', () => {
+  // GIVEN a sensitive variable (Terraform writes its value unmarked in `variables` and as the default)
+  // whose value ended up in an attribute not marked sensitive
+  const secret = 'FAKE-VARIABLE-SECRET-6666';
+  const text = planOf(
+    { change: { actions: ['update'], before: { id: 'tok_a', note: secret }, after: { id: 'tok_a', note: 'other' }, before_sensitive: {}, after_sensitive: {} } },
+    { variables: { api_secret: { value: secret } }, configuration: { root_module: { variables: { api_secret: { sensitive: true, default: secret } } } } },
+  );
+  // WHEN summarized, THEN
+  for (const format of ['text', 'json'] as const) expect(renderPlanSummary(text, { format }).output).not.toContain(secret);
+});
+
+test('keepers sensitive as a whole: the reason says they changed, naming no key (keys of a sensitive map are sensitive too)', () => {
+  const key = 'FAKE-KEY-SECRET-7777';
+  const sensitiveKeepers = { before_sensitive: { keepers: true }, after_sensitive: { keepers: true } };
+  const replaced = planOf({
+    change: {
+      actions: ['create', 'delete'],
+      before: { id: 'tok_a', keepers: { [key]: 'one' } },
+      after: { keepers: { [key]: 'two' } },
+      after_unknown: { id: true },
+      replace_paths: [['keepers', key]],
+      ...sensitiveKeepers,
+    },
+  });
+  const { summary, output } = renderPlanSummary(replaced);
+  expect(summary.resources[0]!.reasons).toEqual([`keepers changed (${REDACTED})`]);
+  expect(output).not.toContain(key);
+
+  // AND an in-place change of such keepers is still reported as a keepers change (the masked values look equal)
+  const updated = planOf({ change: { actions: ['update'], before: { id: 'tok_a', keepers: { k: 'one' } }, after: { id: 'tok_a', keepers: { k: 'two' } }, ...sensitiveKeepers } });
+  expect(renderPlanSummary(updated).summary.resources[0]!.reasons).toEqual([`keepers changed (${REDACTED})`]);
+});
+
+test('an action_reason Terraform does not document is not echoed unless it looks like one', () => {
+  const secret = 'FAKE-REASON-SECRET-8888 with spaces';
+  const { output } = renderPlanSummary(planOf({ action_reason: secret, change: { actions: ['delete'], before: { id: 'tok_a' }, after: null } }));
+  expect(output).not.toContain('FAKE-REASON');
+  expect(renderPlanSummary(planOf({ action_reason: 'replace_because_of_the_moon', change: { actions: ['delete'], before: { id: 'tok_a' }, after: null } })).output).toContain(
+    'replace because of the moon',
+  );
 });

@@ -3,7 +3,8 @@
  * (what happens to each protector resource and why), with every sensitive value redacted.
  */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../../errors';
 
 interface SummaryFlags {
@@ -47,6 +48,14 @@ async function runSummary(planJson: string | undefined, flags: SummaryFlags): Pr
   let text: string;
   let source: string;
   if (flags.plan !== undefined) {
+    // Checked here: terraform's own message for a missing plan file is buried under CLI config warnings.
+    const where = resolve(flags.chdir ?? '.');
+    if (!existsSync(resolve(where, flags.plan))) {
+      throw new UsageError(
+        'PLAN_SUMMARY_USAGE',
+        `--plan ${flags.plan}: no such file in ${where}; save a plan with \`terraform plan -out ${flags.plan}\` first (--chdir sets the directory).`,
+      );
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { terraformShowJson } = require('../../plan-summary/terraform-show') as typeof import('../../plan-summary/terraform-show');
     text = await terraformShowJson(flags.plan, flags.chdir);

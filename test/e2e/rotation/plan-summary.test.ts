@@ -4,7 +4,7 @@
  * although the plan JSON holds them.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createRotationWorld, expectApplied, type RotationWorld } from './harness';
 
@@ -66,10 +66,61 @@ test('summarizes a saved rotation plan with its reason and without any token val
   expect(summary.stdout).not.toContain(tokenValue);
 });
 
-test('a plan file that does not exist is reported with terraform\'s reason', async () => {
+test('a plan file that does not exist is a usage error (exit 2) saying how to save one, without running terraform', async () => {
   const result = await protector(['plan', 'summary', '--plan', 'missing.tfplan', '--chdir', world.workspace.dir], {
     TF_CLI_CONFIG_FILE: world.workspace.cliConfigFile,
   });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/--plan missing\.tfplan: no such file in .*; save a plan with `terraform plan -out missing\.tfplan`/);
+});
+
+test('a file that is not a saved plan is reported with terraform\'s reason (exit 3)', async () => {
+  const result = await protector(['plan', 'summary', '--plan', 'main.tf', '--chdir', world.workspace.dir], {
+    TF_CLI_CONFIG_FILE: world.workspace.cliConfigFile,
+  });
   expect(result.code).toBe(3);
-  expect(result.stderr).toMatch(/terraform -chdir=.* show -json -no-color missing\.tfplan` failed \(exit 1\)/);
+  expect(result.stderr).toMatch(/terraform -chdir=.* show -json -no-color main\.tf` failed \(exit 1\)/);
+});
+
+describe('on real plans of the other changes a reviewer sees', () => {
+  /** `terraform plan ARGS -out`, then the summary of that saved plan (text). */
+  async function summaryOf(planArgs: string[]): Promise<string> {
+    const plan = await world.workspace.run(['plan', '-input=false', '-no-color', '-out=review.tfplan', '-var=generation=0', ...planArgs]);
+    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
+    const summary = await protector(['plan', 'summary', '--plan', 'review.tfplan', '--chdir', world.workspace.dir], {
+      TF_CLI_CONFIG_FILE: world.workspace.cliConfigFile,
+    });
+    expect({ code: summary.code, stderr: summary.stderr }).toEqual({ code: 0, stderr: '' });
+    return summary.stdout;
+  }
+
+  beforeAll(async () => {
+    expectApplied(await world.apply(0));
+  });
+
+  test('a tainted token: replaced because it is tainted', async () => {
+    expect((await world.workspace.run(['taint', '-no-color', 'protector_token.app'])).code).toBe(0);
+    try {
+      const text = await summaryOf([]);
+      expect(text).toMatch(/replace +protector_token\.app \(new token first/);
+      expect(text).toContain('why:         the resource is tainted');
+    } finally {
+      expect((await world.workspace.run(['untaint', '-no-color', 'protector_token.app'])).code).toBe(0);
+    }
+  });
+
+  test('a tampered token file: rewritten, and nothing else changes', async () => {
+    writeFileSync(world.tokenFile(0), 'tampered\n');
+    const text = await summaryOf([]);
+    expect(text).toContain('Rotation summary: 1 to update.');
+    expect(text).toMatch(/update +protector_token_file\.host\[0\]\n +why: +the file is missing or was changed outside Terraform: it is rewritten/);
+    expectApplied(await world.apply(0));
+  });
+
+  test('a destroy plan: every protector resource is deleted', async () => {
+    const text = await summaryOf(['-destroy']);
+    expect(text).toMatch(/^Rotation summary: 3 to delete\.$/m);
+    expect(text).toMatch(/delete +protector_token\.app\n +why: +planned for destruction/);
+    expect(text).toMatch(/delete +protector_connection_configuration\.app/);
+  });
 });

@@ -3,6 +3,8 @@
  * with the token each uses, and never a token value.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProtectorClient } from '../../../src/api';
 import { sendHeartbeat, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
@@ -77,4 +79,23 @@ test('a bad --config id or missing credentials is a usage error with what to do'
   expect(noSection.code).toBe(2);
   expect(noSection.stderr).toMatch(/missing/);
   expect(noSection.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('a configuration id that does not exist and an unreachable API are external failures (exit 3) saying what to check', async () => {
+  const unknown = await status(['--edgerc', emu.edgercPath, '--config', 'ccfg_8h2k4m9x1q']);
+  expect(unknown.code).toBe(3);
+  expect(unknown.stderr).toMatch(/connection configuration ccfg_8h2k4m9x1q does not exist.*Check the id/);
+  expect(unknown.stderr).not.toMatch(/\n\s+at /);
+
+  // GIVEN credentials that point at a port nobody listens on
+  const down = path.join(mkdtempSync(path.join(os.tmpdir(), 'status-')), 'edgerc');
+  try {
+    writeFileSync(down, readFileSync(emu.edgercPath, 'utf8').replace(/^host = .*$/m, 'host = http://127.0.0.1:1'));
+    const unreachable = await status(['--edgerc', down]);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(/ECONNREFUSED.*Check that the API at .* is reachable/);
+    expect(unreachable.stdout).toBe('');
+  } finally {
+    rmSync(path.dirname(down), { recursive: true, force: true });
+  }
 });

@@ -3,6 +3,8 @@
  * `register(program)`; handlers import their heavy modules lazily so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT_CODES, ProtectorError, exitCodeFor } from '../errors';
 import { register as registerEmulator } from './commands/emulator';
 import { register as registerInstance } from './commands/instance';
@@ -10,8 +12,11 @@ import { register as registerPlan } from './commands/plan';
 import { register as registerProvider } from './commands/provider';
 import { register as registerStatus } from './commands/status';
 
+const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+
 const program = new Command('protector')
   .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError()
   // Throw instead of exiting, so a usage mistake gets the usage exit code (2), like our own UsageErrors.
   .exitOverride();

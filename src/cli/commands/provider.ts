@@ -3,6 +3,7 @@
  * mirror and prints the CLI configuration that makes `terraform init` use it offline.
  */
 import type { Command } from 'commander';
+import { UsageError } from '../../errors';
 
 interface InstallFlags {
   mirror?: string;
@@ -17,9 +18,12 @@ export function register(program: Command): void {
     .option('--mirror <dir>', "filesystem mirror root (default: Terraform's implied local mirror ~/.terraform.d/plugins)")
     .option('--rebuild', 'rebuild the bundle even if dist/provider/terraform-provider-protector exists', false)
     .action(async (flags: InstallFlags) => {
-      // Loaded here so `protector --help` does not pay for it.
+      // Loaded here so `protector --help` does not pay for it (see commands/emulator.ts for why `require`).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { installProvider, defaultMirrorDir } = require('../../provider/install') as typeof import('../../provider/install');
-      const result = await installProvider({ mirrorDir: flags.mirror, rebuild: flags.rebuild });
+      const result = await installProvider({ mirrorDir: flags.mirror, rebuild: flags.rebuild }).catch((error: unknown) => {
+        throw unwritableMirror(error, flags.mirror ?? defaultMirrorDir()) ?? error;
+      });
       const implied = result.mirrorDir === defaultMirrorDir();
       process.stdout.write(
         `Installed protector-iac/protector v${result.version} (${result.platform}) at\n  ${result.installedPath}\n\n` +
@@ -31,4 +35,16 @@ export function register(program: Command): void {
           'After reinstalling the same version, run `terraform init -upgrade` (the lock file pins the previous build\'s checksum).\n',
       );
     });
+}
+
+/** Codes of a mirror path the user can fix by choosing another directory. */
+const PATH_ERRORS = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST', 'EISDIR']);
+
+function unwritableMirror(error: unknown, mirror: string): UsageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !PATH_ERRORS.has(code)) return undefined;
+  return new UsageError(
+    'PROVIDER_MIRROR_UNWRITABLE',
+    `cannot install the provider under ${mirror} (${(error as Error).message}). Pass --mirror with a directory you can write to.`,
+  );
 }

@@ -33,9 +33,6 @@ export interface DemoAppOptions {
   environments: DemoEnvironment[];
 }
 
-/** The outputs every stack has, read back with `terraform output -json`. */
-export const STACK_OUTPUTS = ['connection_configuration_id', 'token_id', 'token_fingerprint', 'token_rotate_after'] as const;
-
 class ReverseProxyStack extends TerraformStack {
   constructor(
     scope: Construct,
@@ -65,6 +62,7 @@ class ReverseProxyStack extends TerraformStack {
       rotation: policies.for(environment.name),
       registrations: environment.tokenFiles.map((path, i) => new TokenFileTarget({ path, name: `vm-${i + 1}` })),
     });
+    // Read back by readStackOutputs (waits.ts): ids and fingerprints only, never the value.
     new TerraformOutput(this, 'connection_configuration_id', { value: connection.connectionConfigurationId });
     new TerraformOutput(this, 'token_id', { value: connection.tokenId });
     new TerraformOutput(this, 'token_fingerprint', { value: connection.tokenFingerprint });

@@ -25,16 +25,22 @@ import {
   type InstanceHandle,
   type InstanceSummary,
 } from './processes';
-import { reportRotation, type RotationFacts, type TokenRef } from './report';
-import { HEARTBEAT_INTERVAL_MS, INSTANCES_PER_ENVIRONMENT, STAGING_PERIOD, initialPolicies, policiesAfterOnDemandRotation, writePolicies } from './scenario';
+import { reportRotation, seconds, type RotationFacts, type TokenRef } from './report';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  INSTANCES_PER_ENVIRONMENT,
+  PRODUCTION_PERIOD,
+  STAGING_PERIOD,
+  initialPolicies,
+  policiesAfterOnDemandRotation,
+  writePolicies,
+} from './scenario';
 import { terraformRunner, type TerraformRunner } from './terraform';
 import { readStackOutputs, waitUntilInstancesUse } from './waits';
 
 const SECTION = 'demo';
 
 interface Paths {
-  root: string;
-  logs: string;
   edgerc: string;
   policies: string;
   synthOut: string;
@@ -99,8 +105,6 @@ async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): P
     tokenFiles: Array.from({ length: INSTANCES_PER_ENVIRONMENT }, (_, i) => join(root, 'hosts', `${name}-vm-${i + 1}`, 'protector.token')),
   }));
   const paths: Paths = {
-    root,
-    logs: log.dir,
     edgerc: join(root, 'edgerc'),
     policies: join(root, 'rotation-policies.json'),
     synthOut: join(root, 'cdktf.out'),
@@ -192,7 +196,7 @@ async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): P
   const rotations = { staging, production };
   const policyText: Record<string, string> = {
     staging: `rotation every ${STAGING_PERIOD}, rotated because the period passed`,
-    production: 'rotation every 90d, rotated on demand (keepers change)',
+    production: `rotation every ${PRODUCTION_PERIOD}, rotated on demand (keepers change)`,
   };
   const expected: Record<string, RegExp> = { staging: /rotate_after passed/, production: /keepers changed/ };
   const reports = [];
@@ -240,7 +244,7 @@ async function rotate(terraform: TerraformRunner, log: DemoLog, dir: string, lab
 }
 
 function describePolicies(): string {
-  return `staging every ${STAGING_PERIOD}, production every 90d`;
+  return `staging every ${STAGING_PERIOD}, production every ${PRODUCTION_PERIOD}`;
 }
 
 function indent(text: string, prefix: string): string {
@@ -248,10 +252,6 @@ function indent(text: string, prefix: string): string {
     .split('\n')
     .map((line) => `${prefix}${line}`.trimEnd())
     .join('\n');
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 main().then(

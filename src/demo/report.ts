@@ -97,6 +97,6 @@ function clockTime(iso: string): string {
   return `at ${iso.slice(11, 23)} UTC`;
 }
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }

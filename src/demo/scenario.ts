@@ -9,11 +9,12 @@ import type { RotationPolicySpec } from '../../constructs';
 export const INSTANCES_PER_ENVIRONMENT = 3;
 export const HEARTBEAT_INTERVAL_MS = 250;
 export const STAGING_PERIOD = '20s';
+export const PRODUCTION_PERIOD = '90d';
 
 export function initialPolicies(): Record<string, RotationPolicySpec> {
   return {
     staging: { every: STAGING_PERIOD, drainTimeout: '30s' },
-    production: { every: '90d', drainTimeout: '30s', keepers: { rotation: 'initial' } },
+    production: { every: PRODUCTION_PERIOD, drainTimeout: '30s', keepers: { rotation: 'initial' } },
   };
 }
 

@@ -4,16 +4,8 @@
  * (fingerprints only), and on SIGTERM/SIGINT prints one JSON summary line on stdout.
  */
 import type { Command } from 'commander';
-
-interface InstanceFlags {
-  endpoint: string;
-  tokenFile: string;
-  id: string;
-  deploymentType: string;
-  interval: string;
-  version: string;
-  follow: boolean;
-}
+// Type only (erased at runtime): the module itself is loaded in the handler.
+import type { RawInstanceOptions } from '../../instance/options';
 
 export function register(program: Command): void {
   program
@@ -26,12 +18,12 @@ export function register(program: Command): void {
     .option('--interval <duration>', 'time between heartbeats, e.g. 500ms, 2s', '500ms')
     .option('--version <version>', 'Protector version reported in heartbeats', '1.0.0-simulated')
     .option('--no-follow', 'never re-read the token file: play a stuck instance that keeps its first token')
-    .action(async (flags: InstanceFlags) => {
+    .action(async (flags: RawInstanceOptions) => {
       await runInstance(flags);
     });
 }
 
-async function runInstance(flags: InstanceFlags): Promise<void> {
+async function runInstance(flags: RawInstanceOptions): Promise<void> {
   // Loaded lazily so `protector --help` stays fast (see commands/emulator.ts for why `require`).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { InstanceSimulator, parseInstanceOptions } = require('../../instance') as typeof import('../../instance');

@@ -40,6 +40,8 @@ export const PlanJsonSchema = z.looseObject({
   format_version: z.string(),
   terraform_version: z.string().optional(),
   resource_changes: z.array(ResourceChangeSchema).optional(),
+  /** What the refresh found changed outside Terraform (a token revoked by hand shows as a delete). */
+  resource_drift: z.array(ResourceChangeSchema).optional(),
   /** False when the plan failed part-way (`-json` of an errored plan). */
   complete: z.boolean().optional(),
   errored: z.boolean().optional(),

@@ -55,6 +55,7 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
   const resources: ResourceSummary[] = [];
   const warnings: string[] = [];
   let otherChanges = 0;
+  const goneOutside = new Set((plan.resource_drift ?? []).filter((drift) => drift.change.actions.join(',') === 'delete').map((drift) => drift.address));
   for (const change of plan.resource_changes ?? []) {
     const action = actionOf(change.change.actions);
     if (action === 'unchanged') continue;
@@ -69,7 +70,7 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
       continue;
     }
     counts[action] += 1;
-    resources.push(summarizeResource(change, action));
+    resources.push(summarizeResource(change, action, goneOutside.has(change.address)));
   }
   return { resources, counts, otherChanges, complete: plan.complete !== false && plan.errored !== true, warnings };
 }
@@ -105,7 +106,8 @@ function redactedOf(change: ResourceChange): RedactedChange {
   };
 }
 
-function summarizeResource(change: ResourceChange, action: SummaryAction): ResourceSummary {
+/** `goneOutside`: the refresh found it deleted outside Terraform (a token revoked by hand or by license expiry). */
+function summarizeResource(change: ResourceChange, action: SummaryAction, goneOutside: boolean): ResourceSummary {
   const values = redactedOf(change);
   const summary: ResourceSummary = { address: change.address, type: change.type, action, reasons: [], warnings: [] };
   if (action === 'replace') {
@@ -121,6 +123,10 @@ function summarizeResource(change: ResourceChange, action: SummaryAction): Resou
     if (period && change.type === 'protector_token') summary.reasons.push(`rotation_period ${period}`);
   } else if (action === 'update') {
     summary.reasons.push(...describeUpdates(change.type, values));
+  } else if (action === 'create' && goneOutside) {
+    summary.reasons.push(
+      change.type === 'protector_token' ? 'revoked or deleted outside Terraform: a new token is created' : 'deleted outside Terraform: created again',
+    );
   } else if (action === 'create' && !actionReason) {
     summary.reasons.push(change.type === 'protector_token' ? 'new token' : 'new resource');
   } else if (action === 'delete' && !actionReason) {

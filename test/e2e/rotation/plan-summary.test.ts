@@ -123,4 +123,15 @@ describe('on real plans of the other changes a reviewer sees', () => {
     expect(text).toMatch(/delete +protector_token\.app\n +why: +planned for destruction/);
     expect(text).toMatch(/delete +protector_connection_configuration\.app/);
   });
+
+  test('a token revoked outside Terraform: a new one is created, and the summary says why', async () => {
+    // GIVEN the managed token revoked by hand (a second token first: the only active token cannot be revoked)
+    const { configurationId, tokenId } = await world.outputs();
+    await world.client.generateToken(configurationId);
+    await world.client.revokeToken(configurationId, tokenId);
+    // WHEN
+    const text = await summaryOf([]);
+    // THEN
+    expect(text).toMatch(/create +protector_token\.app\n +why: +revoked or deleted outside Terraform: a new token is created/);
+  });
 });

@@ -265,3 +265,11 @@ test('an action_reason Terraform does not document is not echoed unless it looks
     'replace because of the moon',
   );
 });
+
+test('a token the refresh found gone (resource_drift delete) is created again for that reason, not as a new token', () => {
+  const text = planOf(
+    { change: { actions: ['create'], before: null, after: { connection_configuration_id: 'ccfg_a' }, after_unknown: { id: true } } },
+    { resource_drift: [{ address: 'protector_token.app', type: 'protector_token', change: { actions: ['delete'], before: { id: 'tok_gone' }, after: null } }] },
+  );
+  expect(renderPlanSummary(text).summary.resources[0]).toMatchObject({ action: 'create', reasons: ['revoked or deleted outside Terraform: a new token is created'] });
+});

@@ -41,6 +41,7 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
   // under tsx's CommonJS hook a dynamic import goes through Node's ESM resolver.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startEmulator } = require('../../emulator') as typeof import('../../emulator');
+  refuseRealCredentials(edgercPath, section);
   const emulator = await startEmulator({ host, port, dataDir, edgercPath, section });
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -54,6 +55,28 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
   // handlers in place, or the default action kills the process mid-write.
   process.stdout.write(`${JSON.stringify({ url: emulator.url, edgerc: edgercPath, section })}\n`);
   await stopped;
+}
+
+/**
+ * The emulator points its section's `host` at itself and accepts the section's credentials. On a
+ * section that holds real Akamai credentials (the default `[default]` of `~/.edgerc` often does)
+ * that would break the user's real setup and hand their client secret to a test server: refused.
+ */
+function refuseRealCredentials(edgercPath: string, section: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readEdgercSection } = require('../../emulator/edgerc') as typeof import('../../emulator/edgerc');
+  const host = readEdgercSection(edgercPath, section)?.host;
+  if (host === undefined || isLoopbackUrlHost(host)) return;
+  throw new UsageError(
+    'EMULATOR_SECTION_NOT_LOCAL',
+    `Section [${section}] of ${edgercPath} points at ${host}, not at this machine: it looks like real credentials, ` +
+      'and the emulator would overwrite its host. Pass --section with another name (e.g. --section emulator) or --edgerc with another file.',
+  );
+}
+
+function isLoopbackUrlHost(host: string): boolean {
+  const name = host.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '').replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name === '' || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
 function checkLoopbackHost(host: string): string {

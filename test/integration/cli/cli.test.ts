@@ -3,7 +3,9 @@
  * exit 2 with a message saying what to change (never a stack trace), and `--help` loads none of
  * the heavy modules (they are required lazily in the handlers).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -60,4 +62,49 @@ test('--help loads no heavy module: handlers require them lazily', () => {
   expect(loaded.some((file) => file.endsWith(path.join('src', 'cli', 'main.ts')))).toBe(true);
   const heavy = loaded.filter((file) => /node_modules\/(zod|axios|@grpc|cdktf|constructs|akamai-edgegrid|yaml)\/|\/src\/(api|emulator|instance|provider|plan-summary|status)\//.test(file));
   expect(heavy).toEqual([]);
+});
+
+describe('protector emulator and an existing .edgerc section', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cli-edgerc-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const section = (host: string) => `[default]\nclient_secret = c2VjcmV0\nhost = ${host}\naccess_token = akab-a-b\nclient_token = akab-c-d\n`;
+
+  test('a section with real (non-local) credentials is refused and left untouched', () => {
+    const edgerc = path.join(dir, 'edgerc');
+    writeFileSync(edgerc, section('akab-xxxxxxxx.luna.akamaiapis.net'));
+    const result = protector(['emulator', '--edgerc', edgerc]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Section \[default\] of .* points at akab-xxxxxxxx\.luna\.akamaiapis\.net.*Pass --section with another name/);
+    expect(readFileSync(edgerc, 'utf8')).toBe(section('akab-xxxxxxxx.luna.akamaiapis.net'));
+  });
+
+  test('a section an earlier emulator wrote (loopback host) is reused', async () => {
+    const edgerc = path.join(dir, 'edgerc');
+    writeFileSync(edgerc, section('http://127.0.0.1:1'));
+    const child = spawn(process.execPath, [BIN, 'emulator', '--edgerc', edgerc], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const ready = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          out += chunk;
+          if (out.includes('\n')) resolve(out);
+        });
+        child.once('close', (code) => reject(new Error(`emulator exited (${code}) before it was ready`)));
+      });
+      expect(JSON.parse(ready)).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), section: 'default' });
+      expect(readFileSync(edgerc, 'utf8')).toContain('client_token = akab-c-d');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('close', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  });
 });

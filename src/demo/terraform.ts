@@ -46,9 +46,14 @@ export function terraformRunner(registry: ProcessRegistry, log: DemoLog, cliConf
           reject(new DemoFailure(error.code === 'ENOENT' ? '`terraform` is not on PATH; install Terraform >= 1.11' : `cannot run terraform: ${error.message}`)),
         ),
       );
-      const timer = setTimeout(() => void tracked.stop('SIGKILL'), TERRAFORM_TIMEOUT_MS);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        void tracked.stop('SIGKILL');
+      }, TERRAFORM_TIMEOUT_MS);
       const exit = await Promise.race([tracked.exited, spawnFailed]).finally(() => clearTimeout(timer));
       const code = exit.code ?? -1;
+      if (timedOut) throw new DemoFailure(`terraform ${args[0]} for ${label} did not finish within ${TERRAFORM_TIMEOUT_MS / 1000}s (stopped)\n  full output: ${logFile}`);
       if (!okCodes.includes(code)) {
         throw new DemoFailure(`terraform ${args[0]} for ${label} failed (exit ${exit.code ?? exit.signal}): ${errorsIn(logFile)}\n  full output: ${logFile}`);
       }

@@ -7,6 +7,7 @@ import { ProviderService } from '../framework/provider-service';
 import type { DataSourceDefinition, ProviderConfigDefinition, ResourceDefinition } from '../framework/types';
 import { startHost, type RpcTable } from './grpc-host';
 import { HclogLogger, logLevelFromEnv } from './hclog-logger';
+import { exitWhenParentGoes } from './parent-watch';
 
 export interface ProviderDefinitions {
   providerConfig: ProviderConfigDefinition;
@@ -30,6 +31,11 @@ export function runProvider(loadDefinitions: () => ProviderDefinitions, env: Nod
     if (!table) table = rpcTable(new ProviderService({ ...loadDefinitions(), log }));
     return table;
   };
+
+  exitWhenParentGoes(() => {
+    log.warn('Terraform (the parent process) is gone; exiting');
+    process.exit(1);
+  });
 
   startHost({
     provider,

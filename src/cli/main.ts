@@ -17,6 +17,8 @@ const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package
 const program = new Command('protector')
   .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
   .version(version, '-V, --version', 'print the version')
+  // Root options only before the subcommand: `protector instance --version X` is the instance's own option.
+  .enablePositionalOptions()
   .showHelpAfterError()
   // Throw instead of exiting, so a usage mistake gets the usage exit code (2), like our own UsageErrors.
   .exitOverride();

@@ -32,6 +32,8 @@ test.each([
   [['bogus'], /unknown command 'bogus'/],
   [['status', '--bogus'], /unknown option '--bogus'/],
   [['instance', '--endpoint', 'http://127.0.0.1:1', '--token-file', '/tmp/t', '--id', 'a', '--deployment-type', 'kubernetes', '--interval', '5'], /--interval "5" is not a duration.*use e\.g\. 500ms/],
+  // `instance --version` is the simulated Protector's version, not the root's --version (which printed 0.1.0 and exited 0)
+  [['instance', '--endpoint', 'http://127.0.0.1:1', '--token-file', '/tmp/t', '--id', 'a', '--deployment-type', 'kubernetes', '--version', '2.0.0', '--interval', '5'], /--interval "5" is not a duration/],
   [['emulator', '--port', '99999'], /--port 99999 is not a port number; use 0\.\.65535/],
   [['emulator', '--host', '0.0.0.0'], /not a loopback address/],
   [['plan', 'summary'], /Pass exactly one of/],

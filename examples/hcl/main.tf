@@ -4,8 +4,8 @@
 #   protector provider install        # once: puts the provider in the local filesystem mirror
 #   terraform init && terraform apply -var edgerc=~/.edgerc -var section=default
 #
-# Against the local emulator (`protector emulator --edgerc ./emulator.edgerc`), pass
-# -var edgerc=./emulator.edgerc -var section=default.
+# Against the local emulator (`protector emulator --edgerc ./emulator.edgerc`, left running in
+# another terminal), pass -var edgerc=./emulator.edgerc -var section=default.
 
 terraform {
   required_version = ">= 1.5"

@@ -5,20 +5,11 @@
  */
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
 import { createTerraformWorkspace, type TerraformWorkspace } from '../../helpers/terraform';
+import { providerHcl } from '../provider/helpers';
 
-const hcl = (edgerc: string, section: string, endpoint: string) => `
-terraform {
-  required_providers {
-    protector = { source = "protector-iac/protector" }
-  }
-}
-
-provider "protector" {
-  edgerc   = ${JSON.stringify(edgerc)}
-  section  = ${JSON.stringify(section)}
-  endpoint = ${JSON.stringify(endpoint)}
-}
-
+const hcl = (edgerc: string, section: string, endpoint: string) =>
+  providerHcl(edgerc, section, endpoint) +
+  `
 resource "protector_connection_configuration" "smoke" {
   name            = "smoke"
   deployment_type = "kubernetes"

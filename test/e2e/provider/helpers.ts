@@ -5,7 +5,8 @@ import { ProtectorClient } from '../../../src/api/client';
 import { loadCredentials } from '../../../src/api/credentials';
 import type { RunResult, TerraformWorkspace } from '../../helpers/terraform';
 
-export function providerHcl(edgerc: string, section: string): string {
+/** The terraform and provider blocks; `endpoint` overrides the host of the edgerc section. */
+export function providerHcl(edgerc: string, section: string, endpoint?: string): string {
   return `
 terraform {
   required_providers {
@@ -15,7 +16,7 @@ terraform {
 
 provider "protector" {
   edgerc  = ${JSON.stringify(edgerc)}
-  section = ${JSON.stringify(section)}
+  section = ${JSON.stringify(section)}${endpoint === undefined ? '' : `\n  endpoint = ${JSON.stringify(endpoint)}`}
 }
 `;
 }

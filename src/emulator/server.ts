@@ -72,11 +72,11 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     // The handler is synchronous: the rule check and the change it guards happen together.
     const revisionBefore = store.revision;
     let result: RouteResult | undefined;
-    let problem: unknown;
+    let problem: Error | undefined;
     try {
       result = match.route.handle(ctx, match.params);
     } catch (error) {
-      problem = error;
+      problem = error instanceof Error ? error : new Error(String(error));
     }
     const committed = store.revision !== revisionBefore;
     if (writer) {

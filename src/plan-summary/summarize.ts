@@ -296,7 +296,7 @@ function pathText(path: AttributePath): string {
 function show(value: unknown): string {
   if (value === REDACTED || value === KNOWN_AFTER_APPLY) return value;
   if (value === null || value === undefined) return 'null';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 function textOf(value: unknown): string | undefined {

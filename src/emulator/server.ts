@@ -16,7 +16,7 @@ import { matchRoute, type RequestContext, type RouteResult } from './routing';
 import type { EmulatorStore } from './store';
 
 /** Larger bodies are refused; no request of the contract comes near this. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface EmulatorServerOptions {
   store: EmulatorStore;

@@ -47,7 +47,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Default 120 s; the whole process group (terraform and its providers) is killed after it. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;

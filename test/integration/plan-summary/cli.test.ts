@@ -6,8 +6,7 @@ import { expectNoSecret, fixture, PLAN_FIXTURES } from '../../helpers/plan-fixtu
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'protector');
 
 describe('protector plan summary (the command)', () => {
-  const run = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [BIN, 'plan', 'summary', ...args], { encoding: 'utf8', input, timeout: 30_000 });
+  const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, 'plan', 'summary', ...args], { encoding: 'utf8', input, timeout: 30_000 });
 
   test('summarizes a plan JSON file and a plan on stdin', () => {
     const file = path.join(PLAN_FIXTURES, 'rotation-due.json');

@@ -68,7 +68,7 @@ function moduleReferences(source: ts.SourceFile): Array<{ specifier: string; pos
   return found;
 }
 
-/** `./x` from `src/a/b.ts` -> `src/a/x.ts` (or `src/a/x/index.ts`, `src/a/x.json`, ...). */
+/** `./x` from `src/a/b.ts` -> `src/a/x.ts`, `src/a/x/index.ts`, or `src/a/x` itself (`./x.json`). */
 function resolveRelative(root: string, from: string, specifier: string): string {
   const base = path.join(root, path.dirname(from), specifier);
   const candidates = [base, `${base}.ts`, `${base}.d.ts`, path.join(base, 'index.ts')];

@@ -9,7 +9,7 @@ export const PLAN_FIXTURES = path.join(__dirname, '..', 'fixtures', 'plans');
 export const fixture = (name: string) => readFileSync(path.join(PLAN_FIXTURES, name), 'utf8');
 
 /** Every fake secret planted in a fixture. */
-export function plantedSecrets(text: string): string[] {
+function plantedSecrets(text: string): string[] {
   const secrets = [...new Set(text.match(/FAKE-[A-Za-z0-9-]*SECRET[A-Za-z0-9-]*/g) ?? [])];
   expect(secrets.length).toBeGreaterThan(0);
   return secrets;

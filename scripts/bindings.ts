@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { version as packageVersion } from '../package.json';
 import { cliConfigFor, installProvider, PROVIDER_ADDRESS, PROVIDER_NAMESPACE, PROVIDER_TYPE } from '../src/provider/install';
-import { PROVIDER_BUNDLE, REPO_ROOT } from './build-provider';
+import { PROVIDER_BUNDLE, REPO_ROOT } from '../src/provider/bundle';
 
 export const PROVIDER_SOURCE = `${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
 export const PROVIDER_VERSION = packageVersion;

@@ -24,8 +24,8 @@ export interface LoadCredentialsOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_EDGERC = '~/.edgerc';
-export const DEFAULT_SECTION = 'default';
+const DEFAULT_EDGERC = '~/.edgerc';
+const DEFAULT_SECTION = 'default';
 
 /** The four keys an `.edgerc` section needs, and the suffix of their environment variables. */
 const FIELDS = [

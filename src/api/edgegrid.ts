@@ -49,7 +49,6 @@ function sharedEdgeGrid(): EdgeGridClass {
   for (const [name] of saved) delete process.env[name];
   let EdgeGrid: typeof EdgeGridClass;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     EdgeGrid = require('akamai-edgegrid') as typeof EdgeGridClass;
   } finally {
     for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;

@@ -50,7 +50,7 @@ export async function exchange(http: AxiosInstance, request: ExchangeRequest): P
       data: request.body,
       timeout: request.timeoutMs,
     });
-    const retryAfter = response.headers['retry-after'];
+    const retryAfter: unknown = response.headers['retry-after'];
     return {
       kind: 'response',
       status: response.status,

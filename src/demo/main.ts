@@ -12,7 +12,7 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCredentials, ProtectorClient } from '../api';
 import { renderPlanSummary, type PlanSummary } from '../plan-summary';
-import { buildProvider, packageVersion } from '../../scripts/build-provider';
+import { buildProvider, packageVersion } from '../provider/bundle';
 import { cliConfigFor, installProvider } from '../provider/install';
 import { synthDemoApp, type DemoEnvironment } from './app';
 import { DemoFailure } from './failure';

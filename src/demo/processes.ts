@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DemoFailure } from './failure';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+const REPO_ROOT = resolve(__dirname, '..', '..');
 const PROTECTOR_BIN = resolve(REPO_ROOT, 'bin', 'protector');
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -133,7 +133,7 @@ export async function startEmulatorProcess(
   return { process: tracked, url: ready.data.url, edgercPath: opts.edgercPath, section: opts.section };
 }
 
-export const InstanceSummarySchema = z.object({
+const InstanceSummarySchema = z.object({
   id: z.string(),
   heartbeats: z.number().int(),
   authFailures: z.number().int(),

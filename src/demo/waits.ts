@@ -39,7 +39,7 @@ export async function readStackOutputs(terraform: TerraformRunner, dir: string, 
 }
 
 /** Polls `check` until it returns true, at most `timeoutMs`; fails the demo with `what` otherwise. */
-export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -37,7 +37,6 @@ export type FaultPlanInput = z.input<typeof FaultPlanSchema>;
 export const ExpireLicenseRequestSchema = z.strictObject({
   connectionConfigurationId: z.string().optional(),
 });
-export type ExpireLicenseRequest = z.infer<typeof ExpireLicenseRequestSchema>;
 
 /** `GET /_emulator/stats`: counters for assertions such as "no duplicate token was generated". */
 export const EmulatorStatsSchema = z.object({
@@ -55,7 +54,6 @@ export const EmulatorReadyLineSchema = z.object({
   edgerc: z.string(),
   section: z.string(),
 });
-export type EmulatorReadyLine = z.infer<typeof EmulatorReadyLineSchema>;
 
 /** Answer to `POST /_emulator/license/expire`. */
 export const ExpireLicenseResponseSchema = z.object({

@@ -8,9 +8,9 @@ import { Problems } from './problems';
 import type { Clock } from './random';
 
 /** Only the first this many bytes of a POST body are covered by the signature. */
-export const MAX_SIGNED_BODY_BYTES = 131072;
+const MAX_SIGNED_BODY_BYTES = 131072;
 /** A request whose timestamp is further than this from the server's clock is refused. */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const SCHEME = 'EG1-HMAC-SHA256 ';
 
 export interface EdgeGridClient {
@@ -98,7 +98,7 @@ export class EdgeGridVerifier {
 }
 
 /** The signature a correct client computes for this request. */
-export function expectedSignature(request: SignedRequestFacts, unsignedHeader: string, timestamp: string, clientSecret: string): string {
+function expectedSignature(request: SignedRequestFacts, unsignedHeader: string, timestamp: string, clientSecret: string): string {
   const dataToSign = [
     request.method.toUpperCase(),
     request.scheme,

@@ -11,9 +11,6 @@ import { systemClock, systemRandom, type Clock, type RandomSource } from './rand
 import { createEmulatorServer } from './server';
 import { EmulatorStore } from './store';
 
-export type { EmulatorCredentials } from './edgerc';
-export type { Clock, RandomSource } from './random';
-
 export interface StartEmulatorOptions {
   /** Loopback address to bind. Default `127.0.0.1`. */
   host?: string;

@@ -10,7 +10,7 @@ import { EmulatorStateSchema, type EmulatorState } from './state';
 
 const STATE_FILE = 'state.json';
 
-export class StateFileError extends Error {}
+class StateFileError extends Error {}
 
 /** Loads the last snapshot, or undefined when there is none yet. */
 export function loadState(dataDir: string): EmulatorState | undefined {

@@ -19,7 +19,7 @@ export interface RouteResult {
 }
 
 /** How a route authenticates: EdgeGrid signature, the instance's bearer token, or not at all. */
-export type RouteAuth = 'edgegrid' | 'bearer' | 'none';
+type RouteAuth = 'edgegrid' | 'bearer' | 'none';
 
 export interface Route {
   method: string;

@@ -16,7 +16,7 @@ import { matchRoute, type RequestContext, type RouteResult } from './routing';
 import type { EmulatorStore } from './store';
 
 /** Larger bodies are refused; no request of the contract comes near this. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface EmulatorServerOptions {
   store: EmulatorStore;
@@ -72,11 +72,11 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     // The handler is synchronous: the rule check and the change it guards happen together.
     const revisionBefore = store.revision;
     let result: RouteResult | undefined;
-    let problem: unknown;
+    let problem: Error | undefined;
     try {
       result = match.route.handle(ctx, match.params);
     } catch (error) {
-      problem = error;
+      problem = error instanceof Error ? error : new Error(String(error));
     }
     const committed = store.revision !== revisionBefore;
     if (writer) {

@@ -14,12 +14,12 @@ import {
   TokenValueSchema,
 } from '../api/schemas';
 
-export const StoredConfigurationSchema = ConnectionConfigurationSchema.extend({
+const StoredConfigurationSchema = ConnectionConfigurationSchema.extend({
   deletedAt: TimestampSchema.optional(),
 });
 export type StoredConfiguration = z.infer<typeof StoredConfigurationSchema>;
 
-export const StoredTokenSchema = TokenSchema.extend({
+const StoredTokenSchema = TokenSchema.extend({
   value: TokenValueSchema,
   /** Global sequence numbers: timestamps can tie within a millisecond, order must not. */
   createdSeq: z.number().int(),
@@ -27,7 +27,7 @@ export const StoredTokenSchema = TokenSchema.extend({
 });
 export type StoredToken = z.infer<typeof StoredTokenSchema>;
 
-export const StoredInstanceSchema = z.object({
+const StoredInstanceSchema = z.object({
   connectionConfigurationId: ConnectionConfigurationIdSchema,
   instanceId: z.string(),
   tokenId: TokenIdSchema,
@@ -36,15 +36,14 @@ export const StoredInstanceSchema = z.object({
   firstSeenAt: TimestampSchema,
   lastHeartbeatAt: TimestampSchema,
 });
-export type StoredInstance = z.infer<typeof StoredInstanceSchema>;
 
-export const StoredActivitySchema = ActivityEventSchema.extend({
+const StoredActivitySchema = ActivityEventSchema.extend({
   connectionConfigurationId: ConnectionConfigurationIdSchema,
 });
 export type StoredActivity = z.infer<typeof StoredActivitySchema>;
 
 /** What an `Idempotency-Key` produced, so a retry gets the same answer. */
-export const IdempotencyRecordSchema = z.object({
+const IdempotencyRecordSchema = z.object({
   key: z.string(),
   /** `connection-configurations` for a create, the configuration id for a token generation. */
   target: z.string(),

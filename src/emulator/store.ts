@@ -44,9 +44,9 @@ import {
 } from './state';
 
 /** An instance is GOOD while its last heartbeat is younger than this. */
-export const INSTANCE_GOOD_WITHIN_MS = 30_000;
+const INSTANCE_GOOD_WITHIN_MS = 30_000;
 /** ...and WARNING until this; older (or with a revoked token) it is a PROBLEM. */
-export const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
+const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
 /** Activity kept per configuration; the oldest events go first. */
 const MAX_ACTIVITY_PER_CONFIGURATION = 1000;
 const CREATE_TARGET = 'connection-configurations';

@@ -1,4 +1,3 @@
 /** `protector instance`: a simulated Protector instance. */
-export { InstanceSimulator, type InstanceSummary } from './simulator';
-export { parseInstanceOptions, parseInterval, type InstanceOptions, type RawInstanceOptions } from './options';
-export { TokenFile, type TokenFileEvent } from './token-file';
+export { InstanceSimulator } from './simulator';
+export { parseInstanceOptions } from './options';

@@ -31,8 +31,6 @@ export interface RawInstanceOptions {
   follow?: boolean;
 }
 
-export const DEFAULT_INTERVAL = '500ms';
-export const DEFAULT_VERSION = '1.0.0-simulated';
 const MIN_INTERVAL_MS = 50;
 const MAX_INTERVAL_MS = 60 * 60 * 1000;
 

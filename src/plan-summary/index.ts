@@ -7,10 +7,9 @@ import { parsePlanJson } from './plan-json';
 import { scrubSecrets, secretsOfPlan } from './redact';
 import { summarizePlan, type PlanSummary } from './summarize';
 
-export { parsePlanJson, PlanJsonError, type PlanJson } from './plan-json';
-export { REDACTED, redactValue, scrubSecrets, secretsOfPlan } from './redact';
-export { summarizePlan, KNOWN_AFTER_APPLY, type PlanSummary, type ResourceSummary, type SummaryAction } from './summarize';
-export { formatSummaryText } from './format';
+export { PlanJsonError } from './plan-json';
+export { REDACTED } from './redact';
+export type { PlanSummary, ResourceSummary } from './summarize';
 
 export type SummaryFormat = 'text' | 'json';
 

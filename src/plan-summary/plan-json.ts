@@ -10,10 +10,10 @@ import { UsageError } from '../errors';
 
 
 /** A path into a value, as in `replace_paths`: keys and list indexes. */
-export const AttributePathSchema = z.array(z.union([z.string(), z.number()]));
+const AttributePathSchema = z.array(z.union([z.string(), z.number()]));
 export type AttributePath = z.infer<typeof AttributePathSchema>;
 
-export const ChangeSchema = z.looseObject({
+const ChangeSchema = z.looseObject({
   // Strings, not an enum: Terraform adds actions (`forget` in 1.7); the summary warns about the
   // ones it does not know instead of refusing a valid plan.
   actions: z.array(z.string()).min(1),
@@ -24,9 +24,8 @@ export const ChangeSchema = z.looseObject({
   after_sensitive: z.unknown().optional(),
   replace_paths: z.array(AttributePathSchema).optional(),
 });
-export type Change = z.infer<typeof ChangeSchema>;
 
-export const ResourceChangeSchema = z.looseObject({
+const ResourceChangeSchema = z.looseObject({
   address: z.string(),
   mode: z.string().optional(),
   type: z.string(),
@@ -36,7 +35,7 @@ export const ResourceChangeSchema = z.looseObject({
 });
 export type ResourceChange = z.infer<typeof ResourceChangeSchema>;
 
-export const PlanJsonSchema = z.looseObject({
+const PlanJsonSchema = z.looseObject({
   format_version: z.string(),
   terraform_version: z.string().optional(),
   resource_changes: z.array(ResourceChangeSchema).optional(),

@@ -28,7 +28,7 @@ export function redactValue(value: unknown, mask: unknown): unknown {
 }
 
 /** Every string inside `value` that its mask marks sensitive (strings only: that is what leaks). */
-export function sensitiveStrings(value: unknown, mask: unknown, into: Set<string> = new Set()): Set<string> {
+function sensitiveStrings(value: unknown, mask: unknown, into: Set<string> = new Set()): Set<string> {
   if (mask === true) {
     collectStrings(value, into);
   } else if (Array.isArray(value) && Array.isArray(mask)) {

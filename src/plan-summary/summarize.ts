@@ -10,7 +10,7 @@ import { REDACTED, redactValue } from './redact';
 export type SummaryAction = 'create' | 'replace' | 'update' | 'delete' | 'forget';
 
 /** Shown where Terraform knows a value only after apply. */
-export const KNOWN_AFTER_APPLY = '(known after apply)';
+const KNOWN_AFTER_APPLY = '(known after apply)';
 
 export interface ValueChange {
   before?: string;
@@ -46,7 +46,7 @@ export interface PlanSummary {
 }
 
 /** The resource types the summary details. */
-export function isProtectorResource(change: ResourceChange): boolean {
+function isProtectorResource(change: ResourceChange): boolean {
   return change.type.startsWith('protector_') && (change.mode ?? 'managed') === 'managed';
 }
 
@@ -296,7 +296,7 @@ function pathText(path: AttributePath): string {
 function show(value: unknown): string {
   if (value === REDACTED || value === KNOWN_AFTER_APPLY) return value;
   if (value === null || value === undefined) return 'null';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 function textOf(value: unknown): string | undefined {

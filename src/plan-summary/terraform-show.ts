@@ -4,7 +4,7 @@ import { ExternalError } from '../errors';
 
 const SHOW_TIMEOUT_MS = 120_000;
 
-export class TerraformShowError extends ExternalError {
+class TerraformShowError extends ExternalError {
   constructor(message: string) {
     super('TERRAFORM_SHOW', message);
   }

@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
+import { buildProvider, packageVersion, PROVIDER_BUNDLE } from './bundle';
 
 export const PROVIDER_HOSTNAME = 'registry.terraform.io';
 export const PROVIDER_NAMESPACE = 'protector-iac';
@@ -48,12 +49,11 @@ export interface InstallResult {
 }
 
 export async function installProvider(options: InstallOptions = {}): Promise<InstallResult> {
-  const build = require('../../scripts/build-provider') as typeof import('../../scripts/build-provider');
-  const bundlePath = options.bundlePath ?? build.PROVIDER_BUNDLE;
-  if (!options.bundlePath && (options.rebuild || !existsSync(bundlePath))) await build.buildProvider(bundlePath);
+  const bundlePath = options.bundlePath ?? PROVIDER_BUNDLE;
+  if (!options.bundlePath && (options.rebuild || !existsSync(bundlePath))) await buildProvider(bundlePath);
   if (!existsSync(bundlePath)) throw new UsageError('PROVIDER_BUNDLE_MISSING', `No provider bundle at ${bundlePath}. Run \`npm run build:provider\` first.`);
 
-  const version = options.version ?? build.packageVersion();
+  const version = options.version ?? packageVersion();
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
     throw new UsageError('INVALID_PROVIDER_VERSION', `Expected a provider version such as 1.2.3, got "${version}".`);
   }

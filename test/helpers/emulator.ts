@@ -26,7 +26,7 @@ const BIN = path.join(REPO_ROOT, 'bin', 'protector');
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export interface EmulatorControl {
+interface EmulatorControl {
   setFaults(plan: FaultPlanInput): Promise<void>;
   clearFaults(): Promise<void>;
   /** Revokes every active token (of one configuration, or all) with reason LICENSE_EXPIRED. */
@@ -178,7 +178,7 @@ export async function startInProcessEmulator(opts: Omit<StartEmulatorOptions, 'h
   };
 }
 
-export function controlOf(emu: { url: string }): EmulatorControl {
+function controlOf(emu: { url: string }): EmulatorControl {
   const call = async (method: string, suffix: string, body?: unknown) => {
     const res = await fetch(`${emu.url}${CONTROL_BASE_PATH}${suffix}`, {
       method,

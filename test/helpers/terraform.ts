@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProvider, PROVIDER_BUNDLE, REPO_ROOT } from '../../scripts/build-provider';
+import { buildProvider, PROVIDER_BUNDLE, REPO_ROOT } from '../../src/provider/bundle';
 import { cliConfigFor, installProvider } from '../../src/provider/install';
 
 /** Newest modification time of the files the bundle is made from. */
@@ -47,7 +47,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Default 120 s; the whole process group (terraform and its providers) is killed after it. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;

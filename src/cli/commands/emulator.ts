@@ -39,7 +39,6 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
 
   // Loaded here, not at the top, so `protector --help` stays fast. `require`, not `import()`:
   // under tsx's CommonJS hook a dynamic import goes through Node's ESM resolver.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startEmulator } = require('../../emulator') as typeof import('../../emulator');
   refuseRealCredentials(edgercPath, section);
   const emulator = await startEmulator({ host, port, dataDir, edgercPath, section });
@@ -63,7 +62,6 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
  * that would break the user's real setup and hand their client secret to a test server: refused.
  */
 function refuseRealCredentials(edgercPath: string, section: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readEdgercSection } = require('../../emulator/edgerc') as typeof import('../../emulator/edgerc');
   const host = readEdgercSection(edgercPath, section)?.host;
   if (host === undefined || isLoopbackUrlHost(host)) return;

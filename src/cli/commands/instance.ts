@@ -25,7 +25,6 @@ export function register(program: Command): void {
 
 async function runInstance(flags: RawInstanceOptions): Promise<void> {
   // Loaded lazily so `protector --help` stays fast (see commands/emulator.ts for why `require`).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { InstanceSimulator, parseInstanceOptions } = require('../../instance') as typeof import('../../instance');
   const options = parseInstanceOptions(flags);
   const simulator = new InstanceSimulator(options, (line) => process.stderr.write(`${line}\n`));

@@ -43,7 +43,6 @@ async function runSummary(planJson: string | undefined, flags: SummaryFlags): Pr
   if (flags.chdir !== undefined && flags.plan === undefined) {
     throw new UsageError('PLAN_SUMMARY_USAGE', '--chdir only applies with --plan PLANFILE.');
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { renderPlanSummary } = require('../../plan-summary') as typeof import('../../plan-summary');
   let text: string;
   let source: string;
@@ -56,7 +55,6 @@ async function runSummary(planJson: string | undefined, flags: SummaryFlags): Pr
         `--plan ${flags.plan}: no such file in ${where}; save a plan with \`terraform plan -out ${flags.plan}\` first (--chdir sets the directory).`,
       );
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { terraformShowJson } = require('../../plan-summary/terraform-show') as typeof import('../../plan-summary/terraform-show');
     text = await terraformShowJson(flags.plan, flags.chdir);
     source = `terraform show -json ${flags.plan}`;

@@ -19,7 +19,6 @@ export function register(program: Command): void {
     .option('--rebuild', 'rebuild the bundle even if dist/provider/terraform-provider-protector exists', false)
     .action(async (flags: InstallFlags) => {
       // Loaded here so `protector --help` does not pay for it (see commands/emulator.ts for why `require`).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { installProvider, defaultMirrorDir } = require('../../provider/install') as typeof import('../../provider/install');
       const result = await installProvider({ mirrorDir: flags.mirror, rebuild: flags.rebuild }).catch((error: unknown) => {
         throw unwritableMirror(error, flags.mirror ?? defaultMirrorDir()) ?? error;

@@ -26,11 +26,9 @@ export function register(program: Command): void {
 }
 
 async function runStatus(flags: StatusFlags): Promise<void> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const api = require('../../api') as typeof import('../../api');
   const { collectStatus } = require('../../status/collect') as typeof import('../../status/collect');
   const { formatStatusText } = require('../../status/format') as typeof import('../../status/format');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   if (flags.config !== undefined) {
     const parsed = api.ConnectionConfigurationIdSchema.safeParse(flags.config);
     if (!parsed.success) throw new UsageError('STATUS_USAGE', `--config "${flags.config}" is not a connection configuration id: ${parsed.error.issues[0]!.message}.`);

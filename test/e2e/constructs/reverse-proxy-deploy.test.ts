@@ -8,7 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
 import { buildProviderOnce } from '../../helpers/terraform';
@@ -102,7 +102,7 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
       child.on('close', (code) => {
         clearTimeout(timer);
         // Terraform's plan colours survive cdktf's rendering: drop them so the text can be matched.
-        const text = printed.replace(/\x1b\[[0-9;]*m/g, '');
+        const text = stripVTControlCharacters(printed);
         if (code === 0) resolve(text);
         else reject(new Error(`cdktf ${args.join(' ')} exited with ${code}:\n${text}`));
       });

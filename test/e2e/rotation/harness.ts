@@ -15,7 +15,7 @@ import { createTerraformWorkspace, type RunResult, type TerraformWorkspace } fro
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(REPO_ROOT, 'bin', 'protector');
-export const HEARTBEAT_MS = 200;
+const HEARTBEAT_MS = 200;
 const POLL_MS = 100;
 
 export interface RotationSetup {
@@ -23,7 +23,7 @@ export interface RotationSetup {
   drainTimeout: string;
 }
 
-export function rotationHcl(edgercPath: string, hostsDir: string, setup: RotationSetup): string {
+function rotationHcl(edgercPath: string, hostsDir: string, setup: RotationSetup): string {
   return `
 terraform {
   required_providers {
@@ -153,7 +153,7 @@ const InstanceSummarySchema = z.object({
   authFailures: z.number().int(),
   tokensUsed: z.array(z.string()),
 });
-export type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
+type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
 
 export interface RunningInstance {
   id: string;

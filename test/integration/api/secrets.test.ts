@@ -228,17 +228,21 @@ async function startCorruptingProxy(target: string, corrupt: (path: string, body
   const server: Server = createServer((req, res) => {
     const upstream = httpRequest(
       { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
-      async (answer: IncomingMessage) => {
-        const text = await readAll(answer);
-        bodiesSeen.push(text);
-        let out = text;
-        try {
-          out = JSON.stringify(corrupt(req.url ?? '', JSON.parse(text)));
-        } catch {
-          // not JSON: pass through
-        }
-        res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
-        res.end(out);
+      (answer: IncomingMessage) => {
+        readAll(answer).then(
+          (text) => {
+            bodiesSeen.push(text);
+            let out = text;
+            try {
+              out = JSON.stringify(corrupt(req.url ?? '', JSON.parse(text)));
+            } catch {
+              // not JSON: pass through
+            }
+            res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+            res.end(out);
+          },
+          () => res.destroy(),
+        );
       },
     );
     upstream.on('error', () => res.destroy());

@@ -9,7 +9,7 @@ import {
   RotationPolicy,
   TokenFileTarget,
 } from '../../../constructs';
-import { newStack } from './helpers';
+import { newStack } from '../../helpers/constructs';
 
 function edgeProps(): ProtectorConnectionProps {
   return {

@@ -16,7 +16,7 @@ import {
 import { ConnectionConfiguration } from '../../../constructs/.gen/providers/protector/connection-configuration';
 import { Token } from '../../../constructs/.gen/providers/protector/token';
 import { TokenFile } from '../../../constructs/.gen/providers/protector/token-file';
-import { annotationsOf, newStack, synthJson } from './helpers';
+import { annotationsOf, newStack, synthJson } from '../../helpers/constructs';
 
 function reverseProxyProps(overrides: Partial<ProtectorConnectionProps> = {}): ProtectorConnectionProps {
   return {

@@ -1,7 +1,7 @@
 import { Aspects, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { DeploymentType, ProtectorConnection, ProtectorProvider, RotationCompliance, RotationPolicy, TokenFileTarget } from '../../../constructs';
 import { Token } from '../../../constructs/.gen/providers/protector/token';
-import { annotationsOf, newStack } from './helpers';
+import { annotationsOf, newStack } from '../../helpers/constructs';
 
 function connection(stack: TerraformStack, id: string, every: string): ProtectorConnection {
   return new ProtectorConnection(stack, id, {

@@ -3,29 +3,8 @@
  * value in any output. The fixtures are `terraform show -json` documents holding fake secrets
  * (every one contains "SECRET"), placed wherever Terraform puts real ones.
  */
-import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { PlanJsonError, REDACTED, renderPlanSummary, type ResourceSummary } from '../../../src/plan-summary';
-
-const FIXTURES = path.join(__dirname, 'fixtures');
-const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'protector');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
-
-/** Every fake secret planted in a fixture. */
-function plantedSecrets(text: string): string[] {
-  const secrets = [...new Set(text.match(/FAKE-[A-Za-z0-9-]*SECRET[A-Za-z0-9-]*/g) ?? [])];
-  expect(secrets.length).toBeGreaterThan(0);
-  return secrets;
-}
-
-function expectNoSecret(output: string, fixtureText: string): void {
-  for (const secret of plantedSecrets(fixtureText)) {
-    expect(output).not.toContain(secret);
-    // Not even a recognisable part of one.
-    expect(output).not.toContain(secret.slice(-12));
-  }
-}
+import { expectNoSecret, fixture } from '../../helpers/plan-fixtures';
 
 function byAddress(resources: ResourceSummary[], address: string): ResourceSummary {
   const found = resources.find((resource) => resource.address === address);
@@ -135,34 +114,6 @@ test('a malformed plan is refused naming the field, not its value', () => {
   } catch (error) {
     expect((error as Error).message).not.toContain(secret);
   }
-});
-
-describe('protector plan summary (the command)', () => {
-  const run = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [BIN, 'plan', 'summary', ...args], { encoding: 'utf8', input, timeout: 30_000 });
-
-  test('summarizes a plan JSON file and a plan on stdin', () => {
-    const file = path.join(FIXTURES, 'rotation-due.json');
-    const fromFile = run([file]);
-    expect(fromFile.stderr).toBe('');
-    expect(fromFile.status).toBe(0);
-    expect(fromFile.stdout).toContain('rotate_after passed');
-    expectNoSecret(fromFile.stdout, fixture('rotation-due.json'));
-
-    const fromStdin = run(['-', '--format', 'json'], fixture('rotation-due.json'));
-    expect(fromStdin.status).toBe(0);
-    expect(JSON.parse(fromStdin.stdout).counts).toEqual({ create: 0, replace: 1, update: 1, delete: 0, forget: 0 });
-  });
-
-  test('bad usage exits 2 with a message and no stack trace', () => {
-    const neither = run([]);
-    expect(neither.status).toBe(2);
-    expect(neither.stderr).toMatch(/Pass exactly one of/);
-    const missing = run(['/nonexistent/plan.json']);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read \/nonexistent\/plan\.json: no such file/);
-    expect(missing.stderr).not.toMatch(/\n\s+at /);
-  });
 });
 
 test('a secret that leaks into an attribute not marked sensitive is still scrubbed from the text', () => {

@@ -85,7 +85,7 @@ export interface RecordingLogger extends Logger {
   lines: Array<{ level: string; message: string; fields?: LogFields }>;
 }
 
-export function recordingLogger(): RecordingLogger {
+function recordingLogger(): RecordingLogger {
   const lines: RecordingLogger['lines'] = [];
   const at = (level: string) => (message: string, fields?: LogFields) => void lines.push({ level, message, fields });
   return { lines, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

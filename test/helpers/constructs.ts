@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
-import { ProtectorProvider } from '../../../constructs';
+import { ProtectorProvider } from '../../constructs';
 
 export interface Annotation {
   level: 'info' | 'warning' | 'error';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildProviderOnce } from '../../../helpers/terraform';
-import { packageVersion, REPO_ROOT } from '../../../../scripts/build-provider';
+import { packageVersion, REPO_ROOT } from '../../../../src/provider/bundle';
 import { terraformPlatform } from '../../../../src/provider/install';
 
 const run = promisify(execFile);

@@ -11,7 +11,7 @@ import {
   TokenFileTarget,
 } from '../../../constructs';
 import { TokenFile } from '../../../constructs/.gen/providers/protector/token-file';
-import { evaluateWithTerraform, newStack, synthJson } from './helpers';
+import { evaluateWithTerraform, newStack, synthJson } from '../../helpers/constructs';
 
 function kubernetesConnection(stack: TerraformStack, target: KubernetesSecretTarget): ProtectorConnection {
   return new ProtectorConnection(stack, 'Cluster', {

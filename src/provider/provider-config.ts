@@ -10,8 +10,9 @@ import { expandHome, loadCredentials } from '../api/credentials';
 import { UsageError } from '../errors';
 import { version as packageVersion } from '../../package.json';
 import type { ApiLogEvent } from '../api/client';
-import type { AttributePath, Diagnostics, Logger, ObjectSchema, ProviderDeps, Value } from './framework/types';
+import type { AttributePath, Diagnostics, Logger, ObjectSchema, Value } from './framework/types';
 import { defineProviderConfig, Unknown } from './framework/types';
+import type { ProviderDeps } from './provider-deps';
 import { DURATION_HINT, durationProblem, parseDuration } from './resources/duration';
 
 export const DEFAULT_REQUEST_TIMEOUT = '30s';
@@ -96,7 +97,7 @@ export interface ConfigureOptions {
 export const providerConfig = defineProviderConfig({
   description: providerDescription,
   schema: providerSchema,
-  configure: (config, ctx) => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
+  configure: (config, ctx): ProviderDeps | null => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
 });
 
 /** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */

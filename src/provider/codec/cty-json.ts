@@ -2,7 +2,7 @@
  * cty type JSON (Schema.Attribute.type) and the JSON state format that UpgradeResourceState
  * receives (RawState.json).
  */
-import type { AttributeType, Value } from '../framework/types';
+import { setOwn, type AttributeType, type Value } from './cty-values';
 import { CodecError } from './cty-msgpack';
 
 /** `"string"`, `["map","string"]`, `["object",{"a":"number"}]`. */
@@ -48,7 +48,7 @@ export function valueFromJson(json: unknown, type: AttributeType, options: JsonS
   const result: { [k: string]: Value } = {};
   if (kind === 'map') {
     for (const key of Object.keys(source)) {
-      Object.defineProperty(result, key, { value: valueFromJson(source[key], inner, options, [...path, key]), enumerable: true, writable: true, configurable: true });
+      setOwn(result, key, valueFromJson(source[key], inner, options, [...path, key]));
     }
     return result;
   }

@@ -5,7 +5,7 @@
  * null as nil, unknown as an extension (we write fixext1 type 0; we read any extension type,
  * including type 12 refined unknowns, as unknown since we do not use refinements).
  */
-import { Unknown, type AttributeType, type Value } from '../framework/types';
+import { setOwn, Unknown, type AttributeType, type Value } from './cty-values';
 import { MsgpackFormatError, MsgpackReader, type Head } from './msgpack-reader';
 import { MsgpackWriter } from './msgpack-writer';
 
@@ -99,11 +99,6 @@ function readKey(reader: MsgpackReader, path: Path): string {
   const head = reader.next();
   if (head.kind !== 'string') throw new CodecError(`expected a string key in ${where(path)}, got MessagePack ${head.kind}`);
   return head.value;
-}
-
-/** Plain assignment would treat a "__proto__" key as the prototype. */
-function setOwn(target: { [k: string]: Value }, key: string, value: Value): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function encodeItem(writer: MsgpackWriter, value: Value, type: AttributeType, path: Path): void {

@@ -1,21 +1,13 @@
 /**
  * The resource framework's public interface. A resource or data source is one file exporting a
- * definition built from these types; resource code never sees gRPC, msgpack or cty. The framework
- * (`./resource-rpc.ts`) turns definitions into tfplugin6 answers.
+ * definition built from these types; resource code never sees gRPC, msgpack or cty. The
+ * framework (./plan, ./apply, ./validate) gives definitions Terraform's semantics, and the
+ * tfplugin6 adapter (../tfplugin6) serves them. Handlers get the provider's dependencies as `D`,
+ * whatever the provider configuration builds: the framework itself knows no API.
  */
-import type { ProtectorClient } from '../../api/client';
+import type { AttributeType, Value } from '../codec/cty-values';
 
-/** A value known only after apply ("(known after apply)" in a plan). */
-export const Unknown: unique symbol = Symbol('unknown');
-export type UnknownValue = typeof Unknown;
-
-export type Value = null | string | number | boolean | UnknownValue | Value[] | { [k: string]: Value };
-
-export type PrimitiveType = 'string' | 'number' | 'bool';
-export type AttributeType =
-  | PrimitiveType
-  | readonly ['list' | 'set' | 'map', AttributeType]
-  | readonly ['object', Readonly<Record<string, AttributeType>>];
+export { Unknown, type AttributeType, type PrimitiveType, type UnknownValue, type Value } from '../codec/cty-values';
 
 export interface ConditionalReplace {
   /** Called with known values only; true when the change of this attribute forces replacement. */
@@ -77,15 +69,9 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-/** Dependencies built at ConfigureProvider; tests build them directly, without gRPC. */
-export interface ProviderDeps {
-  api: ProtectorClient;
-  clock: { now(): Date };
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export interface HandlerContext {
-  deps: ProviderDeps;
+/** `D`: the dependencies built at ConfigureProvider; tests build them directly, without gRPC. */
+export interface HandlerContext<D = unknown> {
+  deps: D;
   diagnostics: Diagnostics;
   log: Logger;
   /** Aborted when Terraform calls StopProvider (Ctrl-C). */
@@ -111,7 +97,7 @@ export interface PlanRequest<M> {
   requireReplace(attribute: keyof M & string, reason?: string): void;
 }
 
-export interface ResourceDefinition<M extends Model = Model> {
+export interface ResourceDefinition<M extends Model = Model, D = unknown> {
   /** e.g. 'protector_connection_configuration'. */
   typeName: string;
   description: string;
@@ -120,35 +106,35 @@ export interface ResourceDefinition<M extends Model = Model> {
   /** Config may contain Unknown. */
   validateConfig?(config: M, diagnostics: Diagnostics): void;
   /** Not called on destroy. */
-  modifyPlan?(request: PlanRequest<M>, ctx: HandlerContext): Promise<void> | void;
-  create(planned: M, ctx: HandlerContext): Promise<M>;
+  modifyPlan?(request: PlanRequest<M>, ctx: HandlerContext<D>): Promise<void> | void;
+  create(planned: M, ctx: HandlerContext<D>): Promise<M>;
   /** Null: the object is gone and is removed from state. */
-  read(state: M, ctx: HandlerContext): Promise<M | null>;
-  update(prior: M, planned: M, ctx: HandlerContext): Promise<M>;
-  delete(state: M, ctx: HandlerContext): Promise<void>;
+  read(state: M, ctx: HandlerContext<D>): Promise<M | null>;
+  update(prior: M, planned: M, ctx: HandlerContext<D>): Promise<M>;
+  delete(state: M, ctx: HandlerContext<D>): Promise<void>;
   /** Followed by read. Null: nothing with that id exists. */
-  importState?(id: string, ctx: HandlerContext): Promise<M | null>;
+  importState?(id: string, ctx: HandlerContext<D>): Promise<M | null>;
   /** e.g. a plan-time warning on destroy. */
-  planDestroy?(prior: M, ctx: HandlerContext): Promise<void> | void;
+  planDestroy?(prior: M, ctx: HandlerContext<D>): Promise<void> | void;
 }
 
-export interface DataSourceDefinition<M extends Model = Model> {
+export interface DataSourceDefinition<M extends Model = Model, D = unknown> {
   typeName: string;
   description: string;
   schema: ObjectSchema;
-  read(config: M, ctx: HandlerContext): Promise<M>;
+  read(config: M, ctx: HandlerContext<D>): Promise<M>;
 }
 
 /**
  * Widens a typed definition for registration lists; handlers stay typed inside their file.
  * The framework fills every schema attribute, so the model shape holds at runtime.
  */
-export function defineResource<M extends Model>(definition: ResourceDefinition<M>): ResourceDefinition {
-  return definition as unknown as ResourceDefinition;
+export function defineResource<M extends Model, D = unknown>(definition: ResourceDefinition<M, D>): ResourceDefinition<Model, D> {
+  return definition as unknown as ResourceDefinition<Model, D>;
 }
 
-export function defineDataSource<M extends Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
-  return definition as unknown as DataSourceDefinition;
+export function defineDataSource<M extends Model, D = unknown>(definition: DataSourceDefinition<M, D>): DataSourceDefinition<Model, D> {
+  return definition as unknown as DataSourceDefinition<Model, D>;
 }
 
 export interface ProviderConfigureContext {
@@ -159,11 +145,8 @@ export interface ProviderConfigureContext {
   terraformVersion: string;
 }
 
-/**
- * The provider block (`provider "protector" {...}`). `src/provider/provider-config.ts` exports
- * `providerConfig: ProviderConfigDefinition` (use `defineProviderConfig`); the host serves it.
- */
-export interface ProviderConfigDefinition<M extends Model = Model> {
+/** The provider block (`provider "NAME" {...}`): its schema, and how it builds the handlers' dependencies. */
+export interface ProviderConfigDefinition<M extends Model = Model, D = unknown> {
   description: string;
   schema: ObjectSchema;
   /** Config may contain Unknown. */
@@ -172,9 +155,9 @@ export interface ProviderConfigDefinition<M extends Model = Model> {
    * Builds the handlers' dependencies. Config may contain Unknown (a provider argument that
    * depends on a resource). Return null after adding an error diagnostic when it cannot.
    */
-  configure(config: M, ctx: ProviderConfigureContext): Promise<ProviderDeps | null> | ProviderDeps | null;
+  configure(config: M, ctx: ProviderConfigureContext): Promise<D | null> | D | null;
 }
 
-export function defineProviderConfig<M extends Model>(definition: ProviderConfigDefinition<M>): ProviderConfigDefinition {
-  return definition as unknown as ProviderConfigDefinition;
+export function defineProviderConfig<M extends Model, D>(definition: ProviderConfigDefinition<M, D>): ProviderConfigDefinition<Model, D> {
+  return definition as unknown as ProviderConfigDefinition<Model, D>;
 }

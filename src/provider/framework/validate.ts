@@ -1,7 +1,8 @@
 /** ValidateResourceConfig / ValidateDataResourceConfig / ValidateProviderConfig semantics. */
-import { fingerprintOf } from '../../api/fingerprint';
+import { fingerprintOf } from '../../secrets';
 import type { AttributePath, Diagnostics, Model, ObjectSchema, Value } from './types';
-import { isObject, isWhollyKnown, normalizeObject } from './values';
+import { isObject, isWhollyKnown } from '../codec/cty-values';
+import { normalizeObject } from './values';
 
 /**
  * The API's shortest token value. At plan time Terraform validates with known values, so a

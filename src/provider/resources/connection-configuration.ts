@@ -8,9 +8,10 @@
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema } from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
-import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
-import { defineResource, Unknown } from '../framework/types';
-import { isObject, known } from '../framework/values';
+import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
+import { defineResource, Unknown } from '../provider-deps';
+import { isObject } from '../codec/cty-values';
+import { known } from '../framework/values';
 
 export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
 

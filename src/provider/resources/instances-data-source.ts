@@ -3,8 +3,8 @@
  * heartbeats report them, each with the token it authenticates with (id and fingerprint only).
  */
 import type { Instance } from '../../api/schemas';
-import type { HandlerContext, ObjectSchema, Value } from '../framework/types';
-import { defineDataSource } from '../framework/types';
+import type { HandlerContext, ObjectSchema, Value } from '../provider-deps';
+import { defineDataSource } from '../provider-deps';
 import { configurationIdProblem } from './tokens-data-source';
 
 // ---------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TokenIdSchema } from '../../api/schemas';
-import type { HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
-import { defineResource, Unknown } from '../framework/types';
+import type { HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
+import { defineResource, Unknown } from '../provider-deps';
 import { configurationIdProblem } from './tokens-data-source';
 
 export const TOKEN_FILE_TYPE = 'protector_token_file';

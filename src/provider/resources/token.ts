@@ -11,8 +11,8 @@
 import type { Instance, Token, TokenList, TokenWithValue } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema, TokenIdSchema } from '../../api/schemas';
 import { LastActiveTokenError, MaxActiveTokensError, NotFoundError, TokenNotActiveError } from '../../api/errors';
-import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
-import { defineResource, Unknown } from '../framework/types';
+import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
+import { defineResource, Unknown } from '../provider-deps';
 import { known } from '../framework/values';
 import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from './duration';
 import { CreateBeforeDestroyRequiredError, DrainCancelledError, DrainTimeoutError, TokenCapReachedError } from './token-errors';

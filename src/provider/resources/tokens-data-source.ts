@@ -4,8 +4,8 @@
  */
 import type { Token } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema } from '../../api/schemas';
-import type { AttributeType, HandlerContext, ObjectSchema, Value } from '../framework/types';
-import { defineDataSource } from '../framework/types';
+import type { AttributeType, HandlerContext, ObjectSchema, Value } from '../provider-deps';
+import { defineDataSource } from '../provider-deps';
 
 const TOKEN_OBJECT: AttributeType = [
   'object',

@@ -1,17 +1,18 @@
 /**
- * The tfplugin6 Provider service over the framework: decodes each request's DynamicValues, runs
- * the definitions' semantics (./plan, ./apply, ./validate) and encodes the answer. Messages are
- * plain objects with the .proto's snake_case field names; the gRPC host (../protocol) dispatches
- * each RPC by name to the method of the same name here.
+ * The tfplugin6 Provider service over the resource framework: decodes each request's
+ * DynamicValues, runs the definitions' semantics (../framework: plan, apply, validate) and encodes
+ * the answer. Messages are plain objects with the .proto's snake_case field names
+ * (./tfplugin6.proto); the gRPC host (../host) dispatches each RPC by name to the method of the
+ * same name here. `D` is whatever the provider configuration builds for the handlers.
  */
 import { CodecError, decodeMsgpack, encodeMsgpack } from '../codec/cty-msgpack';
 import { valueFromJson } from '../codec/cty-json';
-import { applyResourceChange, importResource, readDataSource, readResource } from './apply';
-import { DiagnosticsCollector } from './diagnostics';
-import { planResourceChange } from './plan';
+import { applyResourceChange, importResource, readDataSource, readResource } from '../framework/apply';
+import { DiagnosticsCollector } from '../framework/diagnostics';
+import { planResourceChange } from '../framework/plan';
 import { schemaToWire, pathToWire, type WireSchema, type WireStep } from './schema-wire';
-import { SecretScrubber } from './secrets';
-import { reportThrown } from './thrown-errors';
+import { SecretScrubber } from '../framework/secrets';
+import { reportThrown } from '../framework/thrown-errors';
 import type {
   DataSourceDefinition,
   HandlerContext,
@@ -20,12 +21,11 @@ import type {
   Model,
   ObjectSchema,
   ProviderConfigDefinition,
-  ProviderDeps,
   ResourceDefinition,
   Value,
-} from './types';
-import { validateConfig } from './validate';
-import { impliedType } from './values';
+} from '../framework/types';
+import { validateConfig } from '../framework/validate';
+import { impliedType } from '../framework/values';
 
 export interface WireDynamicValue {
   msgpack?: Buffer | Uint8Array;
@@ -43,10 +43,10 @@ export interface ScopedLogger extends Logger {
   with(fields: LogFields): ScopedLogger;
 }
 
-export interface ProviderServiceOptions {
-  providerConfig: ProviderConfigDefinition;
-  resources: readonly ResourceDefinition[];
-  dataSources: readonly DataSourceDefinition[];
+export interface ProviderServiceOptions<D> {
+  providerConfig: ProviderConfigDefinition<Model, D>;
+  resources: readonly ResourceDefinition<Model, D>[];
+  dataSources: readonly DataSourceDefinition<Model, D>[];
   log: ScopedLogger;
 }
 
@@ -58,14 +58,14 @@ interface Call {
   schema: ObjectSchema | undefined;
 }
 
-export class ProviderService {
-  private readonly resources = new Map<string, ResourceDefinition>();
-  private readonly dataSources = new Map<string, DataSourceDefinition>();
+export class ProviderService<D = unknown> {
+  private readonly resources = new Map<string, ResourceDefinition<Model, D>>();
+  private readonly dataSources = new Map<string, DataSourceDefinition<Model, D>>();
   private readonly stopController = new AbortController();
-  private deps: ProviderDeps | null = null;
+  private deps: D | null = null;
   private schemaResponse: object | undefined;
 
-  constructor(private readonly options: ProviderServiceOptions) {
+  constructor(private readonly options: ProviderServiceOptions<D>) {
     for (const resource of options.resources) this.resources.set(resource.typeName, resource);
     for (const dataSource of options.dataSources) this.dataSources.set(dataSource.typeName, dataSource);
   }
@@ -280,8 +280,8 @@ export class ProviderService {
     return { diagnostics, scrubber, log: scrubbingLogger(scoped, scrubber), schema };
   }
 
-  private handlerContext(call: Call): HandlerContext | null {
-    if (!this.deps) {
+  private handlerContext(call: Call): HandlerContext<D> | null {
+    if (this.deps === null) {
       call.diagnostics.error(
         'Provider Not Configured',
         'Terraform asked for an operation before the provider was configured successfully. Fix the errors reported for the provider block first.',

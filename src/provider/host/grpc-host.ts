@@ -12,7 +12,7 @@ import { parse } from 'protobufjs';
 import type { HclogLogger } from './hclog-logger';
 import { handshakeLine, tlsDisabled } from './handshake';
 import { createServerCertificate } from './self-signed-cert';
-import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from './tfplugin6-proto';
+import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../tfplugin6/tfplugin6-proto';
 
 /** An RPC implementation: the request message in, the response message out. */
 export type RpcHandler = (request: never) => Promise<object>;

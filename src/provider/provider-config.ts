@@ -13,12 +13,20 @@ import type { ApiLogEvent } from '../api/client';
 import type { AttributePath, Diagnostics, Logger, ObjectSchema, Value } from './framework/types';
 import { defineProviderConfig, Unknown } from './framework/types';
 import type { ProviderDeps } from './provider-deps';
-import { DURATION_HINT, durationProblem, parseDuration } from './resources/duration';
+import { DURATION_HINT, durationProblem, parseDuration } from '../api/duration';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_REQUEST_TIMEOUT,
+  EDGERC_SECTION_HINT,
+  EDGERC_SECTION_PATTERN,
+  MAX_REQUEST_TIMEOUT,
+  MAX_REQUEST_TIMEOUT_MS,
+  MAX_RETRIES_LIMIT,
+  MIN_REQUEST_TIMEOUT,
+  MIN_REQUEST_TIMEOUT_MS,
+} from '../api/rules';
 
-export const DEFAULT_REQUEST_TIMEOUT = '30s';
-export const DEFAULT_MAX_RETRIES = 5;
-const MAX_RETRIES_LIMIT = 10;
-const REQUEST_TIMEOUT_LIMIT_MS = 10 * 60 * 1000;
+export { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT };
 
 const CREDENTIAL_ENV_VARS = 'AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET and AKAMAI_ACCESS_TOKEN';
 
@@ -39,8 +47,8 @@ export const providerSchema: ObjectSchema = {
       description:
         'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
       validate: (value) =>
-        typeof value === 'string' && !/^[A-Za-z0-9_.-]+$/.test(value)
-          ? `expected a section name of letters, digits, "_", "." or "-", got ${JSON.stringify(value)}`
+        typeof value === 'string' && !EDGERC_SECTION_PATTERN.test(value)
+          ? `expected ${EDGERC_SECTION_HINT}, got ${JSON.stringify(value)}`
           : undefined,
     },
     endpoint: {
@@ -56,7 +64,7 @@ export const providerSchema: ObjectSchema = {
       optional: true,
       description:
         `How long one API request may take before it is abandoned and retried, as ${DURATION_HINT}. ` +
-        `At most 10m. Defaults to \`"${DEFAULT_REQUEST_TIMEOUT}"\`.`,
+        `At most ${MAX_REQUEST_TIMEOUT}. Defaults to \`"${DEFAULT_REQUEST_TIMEOUT}"\`.`,
       validate: (value) => (typeof value === 'string' ? requestTimeoutProblem(value) : undefined),
     },
     max_retries: {
@@ -253,8 +261,8 @@ export function requestTimeoutProblem(value: string): string | undefined {
   const problem = durationProblem(value);
   if (problem) return problem;
   const ms = parseDuration(value) as number;
-  if (ms < 1000 || ms > REQUEST_TIMEOUT_LIMIT_MS) {
-    return `expected a request timeout from "1s" to "10m", got ${JSON.stringify(value)}`;
+  if (ms < MIN_REQUEST_TIMEOUT_MS || ms > MAX_REQUEST_TIMEOUT_MS) {
+    return `expected a request timeout from "${MIN_REQUEST_TIMEOUT}" to "${MAX_REQUEST_TIMEOUT}", got ${JSON.stringify(value)}`;
   }
   return undefined;
 }

@@ -14,17 +14,23 @@ import { LastActiveTokenError, MaxActiveTokensError, NotFoundError, TokenNotActi
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
 import { known } from '../framework/values';
-import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from './duration';
+import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from '../../api/duration';
+import {
+  DEFAULT_DRAIN_TIMEOUT,
+  MAX_DRAIN_TIMEOUT,
+  MAX_DRAIN_TIMEOUT_MS,
+  MAX_ROTATION_PERIOD_DAYS,
+  MAX_ROTATION_PERIOD_MS,
+  RECOMMENDED_ROTATION_PERIOD,
+  RECOMMENDED_ROTATION_PERIOD_DAYS,
+  RECOMMENDED_ROTATION_PERIOD_MS,
+} from '../../api/rules';
 import { CreateBeforeDestroyRequiredError, DrainCancelledError, DrainTimeoutError, TokenCapReachedError } from './token-errors';
 import { configurationIdProblem } from './tokens-data-source';
 
 export const TOKEN_TYPE = 'protector_token';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const MAX_ROTATION_PERIOD_MS = 365 * DAY_MS;
-const RECOMMENDED_ROTATION_PERIOD_MS = 182 * DAY_MS;
-const MAX_DRAIN_TIMEOUT_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_DRAIN_TIMEOUT = '10m';
+export { DEFAULT_DRAIN_TIMEOUT };
 /** How often the drain wait polls the instance list. */
 export const DRAIN_POLL_MS = 1000;
 /** Rounds of fresh idempotency keys when a key's token was revoked since or is in use (see generateCrashSafely). */
@@ -61,7 +67,7 @@ const schema: ObjectSchema = {
       optional: true,
       description:
         `How long a token lives before \`terraform plan\` proposes replacing it, as ${DURATION_HINT}. More than ` +
-        '365 days is an error; more than 182 days is a warning (rotate at least twice a year). A change that makes ' +
+        `${MAX_ROTATION_PERIOD_DAYS} days is an error; more than ${RECOMMENDED_ROTATION_PERIOD_DAYS} days is a warning (rotate at least twice a year). A change that makes ` +
         'the token due plans a replacement; otherwise it only moves `rotate_after`. Without it the token is only ' +
         'rotated by a `keepers` change.',
       validate: rotationPeriodProblem,
@@ -80,7 +86,7 @@ const schema: ObjectSchema = {
       default: DEFAULT_DRAIN_TIMEOUT,
       description:
         `How long revoking the old token waits for every recently seen Protector instance to move to the new one, as ${DURATION_HINT}. ` +
-        `At most 24h. Defaults to \`"${DEFAULT_DRAIN_TIMEOUT}"\`.`,
+        `At most ${MAX_DRAIN_TIMEOUT}. Defaults to \`"${DEFAULT_DRAIN_TIMEOUT}"\`.`,
       validate: (value) => (typeof value === 'string' ? drainTimeoutProblem(value) : undefined),
     },
     require_drain: {
@@ -129,7 +135,7 @@ function validateConfig(config: TokenModel, diagnostics: Diagnostics): void {
     diagnostics.warning(
       'Rotation Period Longer Than Recommended',
       `rotation_period = ${JSON.stringify(config.rotation_period)} is ${formatDuration(period)}; the recommended practice is to ` +
-        'rotate tokens at least twice a year. Use "182d" or less.',
+        `rotate tokens at least twice a year. Use "${RECOMMENDED_ROTATION_PERIOD}" or less.`,
       ['rotation_period'],
     );
   }
@@ -560,7 +566,7 @@ function rotationPeriodProblem(value: Value): string | undefined {
   const ms = parseDuration(value)!;
   if (ms <= 0) return `expected a rotation period longer than zero, got ${JSON.stringify(value)}`;
   if (ms > MAX_ROTATION_PERIOD_MS) {
-    return `expected at most 365 days (tokens must be rotated at least once a year), got ${JSON.stringify(value)} (${formatDuration(ms)})`;
+    return `expected at most ${MAX_ROTATION_PERIOD_DAYS} days (tokens must be rotated at least once a year), got ${JSON.stringify(value)} (${formatDuration(ms)})`;
   }
   return undefined;
 }
@@ -568,6 +574,6 @@ function rotationPeriodProblem(value: Value): string | undefined {
 function drainTimeoutProblem(value: string): string | undefined {
   const problem = durationProblem(value);
   if (problem) return problem;
-  if (parseDuration(value)! > MAX_DRAIN_TIMEOUT_MS) return `expected at most "24h", got ${JSON.stringify(value)}`;
+  if (parseDuration(value)! > MAX_DRAIN_TIMEOUT_MS) return `expected at most "${MAX_DRAIN_TIMEOUT}", got ${JSON.stringify(value)}`;
   return undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * Generates the registry-style provider docs in `docs/provider/` from the schema descriptions
- * (the single source of truth) and the HCL snippets under `examples/hcl/`.
+ * (the single source of truth), each attribute's validator descriptions, and the HCL snippets
+ * under `examples/hcl/`.
  *
  *   npm run docs            rewrite docs/provider/
  *   npm run docs -- --check exit 1 when the committed docs differ from what this produces
@@ -12,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AttributeSchema, AttributeType, BlockSchema, ObjectSchema } from '../src/provider/framework/types';
+import { validatorsOf } from '../src/provider/framework/validators';
 import { providerDescription, providerSchema } from '../src/provider/provider-config';
 import { dataSources, resources } from '../src/provider/resources';
 
@@ -159,6 +161,8 @@ function attributeLine(name: string, attribute: AttributeSchema): string {
   let text = attribute.description;
   if (typeof attribute.requiresReplace === 'object') text += ` Forces replacement when ${attribute.requiresReplace.description}.`;
   if (attribute.default !== undefined && !/defaults? to/i.test(text)) text += ` Defaults to \`${JSON.stringify(attribute.default)}\`.`;
+  const rules = validatorsOf(attribute.validate).flatMap((validator) => (validator.description ? [validator.description] : []));
+  if (rules.length > 0) text += ` Validation: ${rules.join('; ')}.`;
   return `- \`${name}\` (${tags.join(', ')}) ${text}`;
 }
 

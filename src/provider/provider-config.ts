@@ -12,18 +12,18 @@ import { version as packageVersion } from '../../package.json';
 import type { ApiLogEvent } from '../api/client';
 import type { AttributePath, Diagnostics, Logger, ObjectSchema, Value } from './framework/types';
 import { defineProviderConfig, Unknown } from './framework/types';
+import { firstProblem, matchesPattern, notBlank, validator, wholeNumberBetween } from './framework/validators';
 import type { ProviderDeps } from './provider-deps';
-import { DURATION_HINT, durationProblem, parseDuration } from '../api/duration';
+import { durationBetween, isDuration } from './validators';
+import { DURATION_HINT, parseDuration } from '../api/duration';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_REQUEST_TIMEOUT,
   EDGERC_SECTION_HINT,
   EDGERC_SECTION_PATTERN,
   MAX_REQUEST_TIMEOUT,
-  MAX_REQUEST_TIMEOUT_MS,
   MAX_RETRIES_LIMIT,
   MIN_REQUEST_TIMEOUT,
-  MIN_REQUEST_TIMEOUT_MS,
 } from '../api/rules';
 
 export { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT };
@@ -39,17 +39,14 @@ export const providerSchema: ObjectSchema = {
         'Path to the `.edgerc` file holding the EdgeGrid API credentials. A leading `~` means your home directory. ' +
         'Defaults to `~/.edgerc` when that file has the section; otherwise the credentials come from the ' +
         `\`AKAMAI_<SECTION>_*\` or \`AKAMAI_*\` environment variables (${CREDENTIAL_ENV_VARS}).`,
-      validate: (value) => (typeof value === 'string' && value.trim() === '' ? 'expected a file path, got an empty string' : undefined),
+      validate: notBlank('a file path'),
     },
     section: {
       type: 'string',
       optional: true,
       description:
         'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
-      validate: (value) =>
-        typeof value === 'string' && !EDGERC_SECTION_PATTERN.test(value)
-          ? `expected ${EDGERC_SECTION_HINT}, got ${JSON.stringify(value)}`
-          : undefined,
+      validate: matchesPattern(EDGERC_SECTION_PATTERN, EDGERC_SECTION_HINT),
     },
     endpoint: {
       type: 'string',
@@ -57,7 +54,7 @@ export const providerSchema: ObjectSchema = {
       description:
         'Base URL of the Protector API, such as `https://akab-xxxx.luna.akamaiapis.net`. It overrides the `host` of the ' +
         'credentials; a host without a scheme means HTTPS. Useful for pointing the provider at a local emulator.',
-      validate: (value) => (typeof value === 'string' ? endpointProblem(value) : undefined),
+      validate: validator('an http or https URL without a path', (value) => (typeof value === 'string' ? endpointProblem(value) : undefined)),
     },
     request_timeout: {
       type: 'string',
@@ -65,7 +62,10 @@ export const providerSchema: ObjectSchema = {
       description:
         `How long one API request may take before it is abandoned and retried, as ${DURATION_HINT}. ` +
         `At most ${MAX_REQUEST_TIMEOUT}. Defaults to \`"${DEFAULT_REQUEST_TIMEOUT}"\`.`,
-      validate: (value) => (typeof value === 'string' ? requestTimeoutProblem(value) : undefined),
+      validate: [
+        isDuration(),
+        durationBetween({ min: MIN_REQUEST_TIMEOUT, max: MAX_REQUEST_TIMEOUT }, `a request timeout from "${MIN_REQUEST_TIMEOUT}" to "${MAX_REQUEST_TIMEOUT}"`),
+      ],
     },
     max_retries: {
       type: 'number',
@@ -74,10 +74,7 @@ export const providerSchema: ObjectSchema = {
         'How many times a failed request (network error, timeout, HTTP 5xx or 429) is retried with backoff before the ' +
         `operation fails. Token generation is only retried with the same idempotency key, so a retry never creates a second token. ` +
         `From 0 to ${MAX_RETRIES_LIMIT}. Defaults to \`${DEFAULT_MAX_RETRIES}\`.`,
-      validate: (value) =>
-        typeof value === 'number' && !(Number.isInteger(value) && value >= 0 && value <= MAX_RETRIES_LIMIT)
-          ? `expected a whole number from 0 to ${MAX_RETRIES_LIMIT}, got ${value}`
-          : undefined,
+      validate: wholeNumberBetween(0, MAX_RETRIES_LIMIT),
     },
   },
 };
@@ -218,7 +215,7 @@ export function parseProviderSettings(
   for (const [name, attribute] of Object.entries(providerSchema.attributes)) {
     const value = config[name];
     if (value === null || value === undefined) continue;
-    const problem = attribute.validate?.(value);
+    const problem = firstProblem(attribute.validate, value);
     if (problem) diagnostics.error('Invalid Provider Argument', `\`${name}\`: ${problem}.`, [name]);
   }
   if (diagnostics.hasErrors()) return undefined;
@@ -253,16 +250,6 @@ export function endpointProblem(value: string): string | undefined {
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
     return `${expected} with no path, query or user info, got ${JSON.stringify(value)}`;
-  }
-  return undefined;
-}
-
-export function requestTimeoutProblem(value: string): string | undefined {
-  const problem = durationProblem(value);
-  if (problem) return problem;
-  const ms = parseDuration(value) as number;
-  if (ms < MIN_REQUEST_TIMEOUT_MS || ms > MAX_REQUEST_TIMEOUT_MS) {
-    return `expected a request timeout from "${MIN_REQUEST_TIMEOUT}" to "${MAX_REQUEST_TIMEOUT}", got ${JSON.stringify(value)}`;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@
  * whatever the provider configuration builds: the framework itself knows no API.
  */
 import type { AttributeType, Value } from '../codec/cty-values';
+import type { Validator } from './validators';
 
 export { Unknown, type AttributeType, type PrimitiveType, type UnknownValue, type Value } from '../codec/cty-values';
 
@@ -26,8 +27,11 @@ export interface AttributeSchema {
   sensitive?: boolean;
   /** Planned when config is null (optional+computed attributes only). */
   default?: Value;
-  /** Called only for known, non-null values; returns what to change, or undefined when fine. */
-  validate?: (value: Value) => string | undefined;
+  /**
+   * Called only for known, non-null values; returns what to change, or undefined when fine.
+   * Several run in order until one finds a problem; their descriptions go into the docs.
+   */
+  validate?: Validator | readonly Validator[];
   requiresReplace?: boolean | ConditionalReplace;
   /** A computed value is kept from prior state instead of "(known after apply)". */
   useStateForUnknown?: boolean;

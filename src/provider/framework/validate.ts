@@ -3,6 +3,7 @@ import { fingerprintOf } from '../../secrets';
 import type { AttributePath, Diagnostics, Model, ObjectSchema, Value } from './types';
 import { isObject, isWhollyKnown } from '../codec/cty-values';
 import { normalizeObject } from './values';
+import { firstProblem } from './validators';
 
 /**
  * The API's shortest token value. At plan time Terraform validates with known values, so a
@@ -27,7 +28,7 @@ function validateAttributes(schema: ObjectSchema, value: Model, at: AttributePat
   for (const [name, attribute] of Object.entries(schema.attributes)) {
     const attributeValue = value[name];
     if (!attribute.validate || attributeValue === null || !isWhollyKnown(attributeValue)) continue;
-    const problem = attribute.validate(attributeValue);
+    const problem = firstProblem(attribute.validate, attributeValue);
     if (problem !== undefined) diagnostics.error('Invalid Attribute Value', withoutEchoedSecrets(problem, attributeValue), [...at, name]);
   }
   for (const [name, block] of Object.entries(schema.blocks ?? {})) {

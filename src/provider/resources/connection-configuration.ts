@@ -6,11 +6,12 @@
  * in `protector_token`, whose first instance takes over from the initial token.
  */
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
-import { ConnectionConfigurationIdSchema } from '../../api/schemas';
+import { ConnectionConfigurationIdSchema, TargetSchema } from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
 import { isObject } from '../codec/cty-values';
+import { eachWholeNumberBetween, lengthBetween, listLengthBetween, matchesSchema, noSurroundingSpaces, oneOf } from '../framework/validators';
 import { known } from '../framework/values';
 
 export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
@@ -37,13 +38,13 @@ const schema: ObjectSchema = {
       type: 'string',
       required: true,
       description: 'A name that tells people which configuration this is. From 1 to 128 characters. Changing it updates the configuration in place.',
-      validate: (value) => textProblem(value, { min: 1, max: 128, trimmed: true }),
+      validate: [lengthBetween(1, 128), noSurroundingSpaces()],
     },
     description: {
       type: 'string',
       optional: true,
       description: 'A free-text description, up to 1024 characters. Changing or removing it updates the configuration in place.',
-      validate: (value) => textProblem(value, { min: 1, max: 1024, emptyHint: 'remove the argument instead of setting an empty string' }),
+      validate: lengthBetween(1, 1024, { emptyHint: 'remove the argument instead of setting an empty string' }),
     },
     deployment_type: {
       type: 'string',
@@ -52,21 +53,21 @@ const schema: ObjectSchema = {
       description:
         'Where the Protector instances run: `"kubernetes"` or `"reverse_proxy"`. Tokens are tied to the deployment type ' +
         'they were created for, so changing it replaces the configuration (and with it every token).',
-      validate: (value) => enumProblem(value, Object.keys(DEPLOYMENT_TYPES)),
+      validate: oneOf(Object.keys(DEPLOYMENT_TYPES)),
     },
     contract_id: {
       type: 'string',
       required: true,
       requiresReplace: true,
       description: 'The contract the configuration belongs to. Changing it replaces the configuration.',
-      validate: (value) => textProblem(value, { min: 1, max: 64 }),
+      validate: lengthBetween(1, 64),
     },
     group_id: {
       type: 'string',
       required: true,
       requiresReplace: true,
       description: 'The group the configuration belongs to. Changing it replaces the configuration.',
-      validate: (value) => textProblem(value, { min: 1, max: 64 }),
+      validate: lengthBetween(1, 64),
     },
     created_at: {
       type: 'string',
@@ -86,22 +87,19 @@ const schema: ObjectSchema = {
           type: 'string',
           required: true,
           description: 'Host name or IPv4 address of the origin, such as `origin.example.com`.',
-          validate: (value) =>
-            typeof value === 'string' && !(/^[A-Za-z0-9.-]+$/.test(value) && value.length <= 253)
-              ? `expected a host name or IPv4 address such as "origin.example.com", got ${JSON.stringify(value)}`
-              : undefined,
+          validate: matchesSchema(TargetSchema.shape.host, 'a host name or IPv4 address such as "origin.example.com"'),
         },
         ports: {
           type: ['list', 'number'],
           required: true,
           description: 'Ports of the origin, from 1 to 16 of them, each from 1 to 65535.',
-          validate: portsProblem,
+          validate: [listLengthBetween(1, 16, 'ports'), eachWholeNumberBetween(1, 65535)],
         },
         protocol: {
           type: 'string',
           required: true,
           description: 'Protocol spoken to the origin: `"http"` or `"https"`.',
-          validate: (value) => enumProblem(value, Object.keys(PROTOCOLS)),
+          validate: oneOf(Object.keys(PROTOCOLS)),
         },
       },
     },
@@ -321,28 +319,4 @@ function toApiTarget(target: TargetModel): Target {
 function sameTarget(a: TargetModel | null, b: TargetModel | null): boolean {
   if (a === null || b === null) return a === b;
   return a.host === b.host && a.protocol === b.protocol && a.ports.length === b.ports.length && a.ports.every((port, i) => port === b.ports[i]);
-}
-
-function enumProblem(value: Value, allowed: readonly string[]): string | undefined {
-  if (typeof value !== 'string' || allowed.includes(value)) return undefined;
-  return `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`;
-}
-
-function textProblem(
-  value: Value,
-  rule: { min: number; max: number; trimmed?: boolean; emptyHint?: string },
-): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value.length < rule.min) return `expected at least ${rule.min} character(s), got an empty string${rule.emptyHint ? `; ${rule.emptyHint}` : ''}`;
-  if (value.length > rule.max) return `expected at most ${rule.max} characters, got ${value.length}`;
-  if (rule.trimmed && value.trim() !== value) return `expected no leading or trailing spaces, got ${JSON.stringify(value)}`;
-  return undefined;
-}
-
-function portsProblem(value: Value): string | undefined {
-  if (!Array.isArray(value)) return undefined;
-  if (value.length < 1 || value.length > 16) return `expected from 1 to 16 ports, got ${value.length}`;
-  const bad = value.filter((port) => typeof port === 'number' && !(Number.isInteger(port) && port >= 1 && port <= 65535));
-  if (bad.length > 0) return `expected whole numbers from 1 to 65535, got ${bad.join(', ')}`;
-  return undefined;
 }

@@ -5,7 +5,7 @@
 import type { Instance } from '../../api/schemas';
 import type { HandlerContext, ObjectSchema, Value } from '../provider-deps';
 import { defineDataSource } from '../provider-deps';
-import { configurationIdProblem } from './tokens-data-source';
+import { connectionConfigurationId } from '../validators';
 
 // ---------------------------------------------------------------------------------------------
 // Schema
@@ -17,7 +17,7 @@ const schema: ObjectSchema = {
       type: 'string',
       required: true,
       description: 'The id of the connection configuration whose instances to list, such as `ccfg_8h2k4m9x1q`.',
-      validate: configurationIdProblem,
+      validate: connectionConfigurationId,
     },
     id: {
       type: 'string',

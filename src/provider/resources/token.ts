@@ -14,11 +14,10 @@ import { LastActiveTokenError, MaxActiveTokensError, NotFoundError, TokenNotActi
 import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
 import { known } from '../framework/values';
-import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from '../../api/duration';
+import { DURATION_HINT, formatDuration, parseDuration } from '../../api/duration';
 import {
   DEFAULT_DRAIN_TIMEOUT,
   MAX_DRAIN_TIMEOUT,
-  MAX_DRAIN_TIMEOUT_MS,
   MAX_ROTATION_PERIOD_DAYS,
   MAX_ROTATION_PERIOD_MS,
   RECOMMENDED_ROTATION_PERIOD,
@@ -26,7 +25,7 @@ import {
   RECOMMENDED_ROTATION_PERIOD_MS,
 } from '../../api/rules';
 import { CreateBeforeDestroyRequiredError, DrainCancelledError, DrainTimeoutError, TokenCapReachedError } from './token-errors';
-import { configurationIdProblem } from './tokens-data-source';
+import { connectionConfigurationId, durationBetween, isDuration } from '../validators';
 
 export const TOKEN_TYPE = 'protector_token';
 
@@ -60,7 +59,7 @@ const schema: ObjectSchema = {
       required: true,
       requiresReplace: true,
       description: 'The connection configuration the token belongs to. Changing it creates a token of the other configuration.',
-      validate: configurationIdProblem,
+      validate: connectionConfigurationId,
     },
     rotation_period: {
       type: 'string',
@@ -70,7 +69,11 @@ const schema: ObjectSchema = {
         `${MAX_ROTATION_PERIOD_DAYS} days is an error; more than ${RECOMMENDED_ROTATION_PERIOD_DAYS} days is a warning (rotate at least twice a year). A change that makes ` +
         'the token due plans a replacement; otherwise it only moves `rotate_after`. Without it the token is only ' +
         'rotated by a `keepers` change.',
-      validate: rotationPeriodProblem,
+      validate: [
+        isDuration(),
+        durationBetween({ aboveZero: true }, 'a rotation period longer than zero'),
+        durationBetween({ max: `${MAX_ROTATION_PERIOD_DAYS}d` }, `at most ${MAX_ROTATION_PERIOD_DAYS} days (tokens must be rotated at least once a year)`),
+      ],
     },
     keepers: {
       type: ['map', 'string'],
@@ -87,7 +90,7 @@ const schema: ObjectSchema = {
       description:
         `How long revoking the old token waits for every recently seen Protector instance to move to the new one, as ${DURATION_HINT}. ` +
         `At most ${MAX_DRAIN_TIMEOUT}. Defaults to \`"${DEFAULT_DRAIN_TIMEOUT}"\`.`,
-      validate: (value) => (typeof value === 'string' ? drainTimeoutProblem(value) : undefined),
+      validate: [isDuration(), durationBetween({ max: MAX_DRAIN_TIMEOUT })],
     },
     require_drain: {
       type: 'bool',
@@ -557,23 +560,4 @@ function stateOf(settings: TokenSettings, token: Token, value: string): TokenMod
 
 function drainTimeoutMs(state: TokenModel): number {
   return parseDuration(state.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT) ?? parseDuration(DEFAULT_DRAIN_TIMEOUT)!;
-}
-
-function rotationPeriodProblem(value: Value): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const problem = durationProblem(value);
-  if (problem) return problem;
-  const ms = parseDuration(value)!;
-  if (ms <= 0) return `expected a rotation period longer than zero, got ${JSON.stringify(value)}`;
-  if (ms > MAX_ROTATION_PERIOD_MS) {
-    return `expected at most ${MAX_ROTATION_PERIOD_DAYS} days (tokens must be rotated at least once a year), got ${JSON.stringify(value)} (${formatDuration(ms)})`;
-  }
-  return undefined;
-}
-
-function drainTimeoutProblem(value: string): string | undefined {
-  const problem = durationProblem(value);
-  if (problem) return problem;
-  if (parseDuration(value)! > MAX_DRAIN_TIMEOUT_MS) return `expected at most "${MAX_DRAIN_TIMEOUT}", got ${JSON.stringify(value)}`;
-  return undefined;
 }

@@ -3,7 +3,7 @@
  * Metadata only: a token value never passes through this data source.
  */
 import type { Token } from '../../api/schemas';
-import { ConnectionConfigurationIdSchema } from '../../api/schemas';
+import { connectionConfigurationId } from '../validators';
 import type { AttributeType, HandlerContext, ObjectSchema, Value } from '../provider-deps';
 import { defineDataSource } from '../provider-deps';
 
@@ -30,7 +30,7 @@ const schema: ObjectSchema = {
       type: 'string',
       required: true,
       description: 'The id of the connection configuration whose tokens to list, such as `ccfg_8h2k4m9x1q`.',
-      validate: configurationIdProblem,
+      validate: connectionConfigurationId,
     },
     id: {
       type: 'string',
@@ -105,9 +105,4 @@ export function tokenObject(token: Token): TokenObject {
     revoked_at: token.revokedAt ?? null,
     revoke_reason: token.revokeReason ?? null,
   };
-}
-
-export function configurationIdProblem(value: Value): string | undefined {
-  if (typeof value !== 'string' || ConnectionConfigurationIdSchema.safeParse(value).success) return undefined;
-  return `expected a connection configuration id such as "ccfg_8h2k4m9x1q", got ${JSON.stringify(value)}`;
 }

@@ -6,7 +6,7 @@
 import type { ProtectorClient } from '../api/client';
 import * as framework from './framework/types';
 
-export type { AttributePath, AttributeType, Diagnostics, LogFields, Logger, Model, ObjectSchema, PlanRequest, UnknownValue, Value } from './framework/types';
+export type { AttributePath, AttributeType, Diagnostics, LogFields, Logger, Model, ModelOf, ObjectSchema, Planned, PlanRequest, UnknownValue, Value, ValueOf } from './framework/types';
 export { Unknown } from './framework/types';
 
 export interface ProviderDeps {

@@ -5,7 +5,7 @@
  * tfplugin6 adapter (../tfplugin6) serves them. Handlers get the provider's dependencies as `D`,
  * whatever the provider configuration builds: the framework itself knows no API.
  */
-import type { AttributeType, Value } from '../codec/cty-values';
+import type { AttributeType, UnknownValue, Value } from '../codec/cty-values';
 import type { Validator } from './validators';
 
 export { Unknown, type AttributeType, type PrimitiveType, type UnknownValue, type Value } from '../codec/cty-values';
@@ -35,6 +35,8 @@ export interface AttributeSchema {
   requiresReplace?: boolean | ConditionalReplace;
   /** A computed value is kept from prior state instead of "(known after apply)". */
   useStateForUnknown?: boolean;
+  /** A computed attribute that may stay null (types the model only), e.g. a due date without a period. */
+  nullable?: boolean;
 }
 
 export interface BlockSchema {
@@ -87,16 +89,18 @@ export interface HandlerContext<D = unknown> {
   deleteReason?: 'destroy' | 'replace';
 }
 
-/** A resource's model; declare it with `type X = {...}` (an `interface` has no index signature). */
+/** A resource's model: derive it from the schema with {@link ModelOf}. */
 export type Model = { [k: string]: Value };
+
+/** A model at plan time, when any attribute may still be unknown (it depends on another resource). */
+export type Planned<M> = { [K in keyof M]: M[K] | UnknownValue };
 
 export interface PlanRequest<M> {
   /** Null on create. */
   prior: M | null;
-  /** May contain Unknown. */
-  config: M;
+  config: Planned<M>;
   /** Mutable: the framework's plan (defaults, unknowns, state-for-unknown applied). */
-  planned: M;
+  planned: Planned<M>;
   /** Adds the attribute to requires_replace. */
   requireReplace(attribute: keyof M & string, reason?: string): void;
 }
@@ -107,8 +111,7 @@ export interface ResourceDefinition<M extends Model = Model, D = unknown> {
   description: string;
   schemaVersion?: number;
   schema: ObjectSchema;
-  /** Config may contain Unknown. */
-  validateConfig?(config: M, diagnostics: Diagnostics): void;
+  validateConfig?(config: Planned<M>, diagnostics: Diagnostics): void;
   /** Not called on destroy. */
   modifyPlan?(request: PlanRequest<M>, ctx: HandlerContext<D>): Promise<void> | void;
   create(planned: M, ctx: HandlerContext<D>): Promise<M>;
@@ -153,8 +156,7 @@ export interface ProviderConfigureContext {
 export interface ProviderConfigDefinition<M extends Model = Model, D = unknown> {
   description: string;
   schema: ObjectSchema;
-  /** Config may contain Unknown. */
-  validateConfig?(config: M, diagnostics: Diagnostics): void;
+  validateConfig?(config: Planned<M>, diagnostics: Diagnostics): void;
   /**
    * Builds the handlers' dependencies. Config may contain Unknown (a provider argument that
    * depends on a resource). Return null after adding an error diagnostic when it cannot.
@@ -165,3 +167,47 @@ export interface ProviderConfigDefinition<M extends Model = Model, D = unknown> 
 export function defineProviderConfig<M extends Model, D>(definition: ProviderConfigDefinition<M, D>): ProviderConfigDefinition<Model, D> {
   return definition as unknown as ProviderConfigDefinition<Model, D>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Models derived from schemas: declare the schema `as const satisfies ObjectSchema`, then
+// `type XModel = ModelOf<typeof schema>`.
+// ---------------------------------------------------------------------------------------------
+
+/** The TypeScript type of a known value of a cty type. Object attributes may be null. */
+export type ValueOf<T> = T extends 'string'
+  ? string
+  : T extends 'number'
+    ? number
+    : T extends 'bool'
+      ? boolean
+      : T extends readonly ['list' | 'set', infer E]
+        ? Array<ValueOf<E>>
+        : T extends readonly ['map', infer E]
+          ? { [k: string]: ValueOf<E> }
+          : T extends readonly ['object', infer O]
+            ? { -readonly [K in keyof O]: ValueOf<O[K]> | null }
+            : Value;
+
+/**
+ * An attribute's value when resource code sees it at apply time: inputs are known (required ones
+ * non-null, defaulted ones filled), computed outputs may be unknown until the handler sets them.
+ */
+type AttributeValueOf<A> = A extends { type: infer T }
+  ? A extends { required: true }
+    ? ValueOf<T>
+    : A extends { default: Value }
+      ? ValueOf<T>
+      : A extends { computed: true; optional: true }
+        ? ValueOf<T> | null | UnknownValue
+        : A extends { computed: true }
+          ? ValueOf<T> | UnknownValue | (A extends { nullable: true } ? null : never)
+          : ValueOf<T> | null
+  : never;
+
+type BlockValueOf<B> = B extends { nesting: 'single' } ? ModelOf<B> | null : Array<ModelOf<B>>;
+
+type AttributesModel<S> = S extends { attributes: infer A } ? { -readonly [K in keyof A]: AttributeValueOf<A[K]> } : unknown;
+type BlocksModel<S> = S extends { blocks: infer B } ? { -readonly [K in keyof B]: BlockValueOf<B[K]> } : unknown;
+
+/** The model of a schema declared `as const`: every attribute and block, typed by its flags. */
+export type ModelOf<S> = AttributesModel<S> & BlocksModel<S> extends infer M ? { [K in keyof M]: M[K] } : never;

@@ -8,7 +8,7 @@
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema, TargetSchema } from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
-import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
+import type { Diagnostics, HandlerContext, ModelOf, ObjectSchema, Planned, PlanRequest } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
 import { isObject } from '../codec/cty-values';
 import { eachWholeNumberBetween, lengthBetween, listLengthBetween, matchesSchema, noSurroundingSpaces, oneOf } from '../framework/validators';
@@ -26,7 +26,7 @@ const IMPORT_ID_FORMAT = 'a connection configuration id such as "ccfg_8h2k4m9x1q
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     id: {
       type: 'string',
@@ -104,13 +104,13 @@ const schema: ObjectSchema = {
       },
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Config validators
 // ---------------------------------------------------------------------------------------------
 
-function validateConfig(config: ConnectionConfigurationModel, diagnostics: Diagnostics): void {
+function validateConfig(config: Planned<ConnectionConfigurationModel>, diagnostics: Diagnostics): void {
   if (config.deployment_type === 'kubernetes' && isObject(config.target)) {
     diagnostics.error(
       'Target Not Allowed For Kubernetes',
@@ -131,8 +131,7 @@ function validateConfig(config: ConnectionConfigurationModel, diagnostics: Diagn
 async function modifyPlan(request: PlanRequest<ConnectionConfigurationModel>, ctx: HandlerContext): Promise<void> {
   const { prior, planned } = request;
   if (prior === null) return;
-  // Inputs may still be unknown at plan time (the model types describe apply-time values).
-  const replacedBy = REPLACING_ATTRIBUTES.filter((name) => (planned[name] as Value) !== Unknown && planned[name] !== prior[name]);
+  const replacedBy = REPLACING_ATTRIBUTES.filter((name) => planned[name] !== Unknown && planned[name] !== prior[name]);
   if (replacedBy.length === 0) return;
   await warnTokensRevoked(prior, ctx, `Replacing it (${replacedBy.map((name) => `\`${name}\``).join(', ')} changed) deletes it, which`);
 }
@@ -202,18 +201,8 @@ async function planDestroy(prior: ConnectionConfigurationModel, ctx: HandlerCont
 // State model
 // ---------------------------------------------------------------------------------------------
 
-type TargetModel = { host: string; ports: number[]; protocol: string };
-
-export type ConnectionConfigurationModel = {
-  id: string | UnknownValue;
-  name: string;
-  description: string | null;
-  deployment_type: string;
-  contract_id: string;
-  group_id: string;
-  target: TargetModel | null;
-  created_at: string | UnknownValue;
-};
+export type ConnectionConfigurationModel = ModelOf<typeof schema>;
+type TargetModel = NonNullable<ConnectionConfigurationModel['target']>;
 
 export const connectionConfigurationResource = defineResource<ConnectionConfigurationModel>({
   typeName: CONNECTION_CONFIGURATION_TYPE,
@@ -273,7 +262,7 @@ export function toCreateRequest(planned: ConnectionConfigurationModel): CreateCo
   return {
     name: planned.name,
     ...(planned.description !== null ? { description: planned.description } : {}),
-    deploymentType: DEPLOYMENT_TYPES[planned.deployment_type as keyof typeof DEPLOYMENT_TYPES],
+    deploymentType: apiValueOf(DEPLOYMENT_TYPES, planned.deployment_type),
     contractId: planned.contract_id,
     groupId: planned.group_id,
     ...(planned.target !== null ? { target: toApiTarget(planned.target) } : {}),
@@ -312,11 +301,17 @@ function toApiTarget(target: TargetModel): Target {
   return {
     host: target.host,
     ports: [...target.ports],
-    protocol: PROTOCOLS[target.protocol as keyof typeof PROTOCOLS],
+    protocol: apiValueOf(PROTOCOLS, target.protocol),
   };
 }
 
 function sameTarget(a: TargetModel | null, b: TargetModel | null): boolean {
   if (a === null || b === null) return a === b;
   return a.host === b.host && a.protocol === b.protocol && a.ports.length === b.ports.length && a.ports.every((port, i) => port === b.ports[i]);
+}
+
+/** The API's spelling of a validated attribute value (the `oneOf` validator allows only the keys). */
+function apiValueOf<T extends Record<string, string>>(mapping: T, value: string): T[keyof T] {
+  if (!Object.prototype.hasOwnProperty.call(mapping, value)) throw new Error(`no API value for ${JSON.stringify(value)}`);
+  return mapping[value as keyof T];
 }

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../provider-deps';
+import type { HandlerContext, ModelOf, ObjectSchema, PlanRequest, UnknownValue } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
 import { matchesPattern, validator } from '../framework/validators';
 import { connectionConfigurationId, tokenId } from '../validators';
@@ -19,7 +19,7 @@ export const DEFAULT_FILE_PERMISSION = '0600';
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     id: {
       type: 'string',
@@ -75,11 +75,12 @@ const schema: ObjectSchema = {
       type: 'string',
       computed: true,
       useStateForUnknown: true,
+      nullable: true,
       description:
         'SHA-256 (hex) of the file as found on the last refresh; null when the file is missing. It differs from the token\'s hash when the file was changed outside Terraform, and the file is then rewritten.',
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Plan
@@ -89,7 +90,7 @@ const schema: ObjectSchema = {
 function modifyPlan(request: PlanRequest<TokenFileModel>, ctx: HandlerContext): void {
   const { prior, planned } = request;
   if (prior === null) return;
-  if ((planned.token_id as Value) !== prior.token_id) {
+  if (planned.token_id !== prior.token_id) {
     planned.fingerprint = Unknown;
     planned.content_sha256 = Unknown;
     return;
@@ -134,15 +135,7 @@ async function destroy(state: TokenFileModel, ctx: HandlerContext): Promise<void
 // State model
 // ---------------------------------------------------------------------------------------------
 
-export type TokenFileModel = {
-  id: string | UnknownValue;
-  connection_configuration_id: string;
-  token_id: string;
-  path: string;
-  file_permission: string;
-  fingerprint: string | UnknownValue;
-  content_sha256: string | null | UnknownValue;
-};
+export type TokenFileModel = ModelOf<typeof schema>;
 
 export const tokenFileResource = defineResource<TokenFileModel>({
   typeName: TOKEN_FILE_TYPE,

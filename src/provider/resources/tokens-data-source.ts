@@ -4,10 +4,10 @@
  */
 import type { Token } from '../../api/schemas';
 import { connectionConfigurationId } from '../validators';
-import type { AttributeType, HandlerContext, ObjectSchema, Value } from '../provider-deps';
+import type { AttributeType, HandlerContext, ModelOf, ObjectSchema, ValueOf } from '../provider-deps';
 import { defineDataSource } from '../provider-deps';
 
-const TOKEN_OBJECT: AttributeType = [
+const TOKEN_OBJECT = [
   'object',
   {
     id: 'string',
@@ -18,13 +18,13 @@ const TOKEN_OBJECT: AttributeType = [
     revoked_at: 'string',
     revoke_reason: 'string',
   },
-];
+] as const satisfies AttributeType;
 
 // ---------------------------------------------------------------------------------------------
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     connection_configuration_id: {
       type: 'string',
@@ -53,7 +53,7 @@ const schema: ObjectSchema = {
         '`LICENSE_EXPIRED` or `CONFIGURATION_DELETED`.',
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Read
@@ -73,14 +73,9 @@ async function read(config: TokensModel, ctx: HandlerContext): Promise<TokensMod
 // State model
 // ---------------------------------------------------------------------------------------------
 
-type TokenObject = { [k: string]: Value };
+type TokenObject = ValueOf<typeof TOKEN_OBJECT>;
 
-export type TokensModel = {
-  connection_configuration_id: string;
-  id: string | null;
-  active: TokenObject[] | null;
-  revoked: TokenObject[] | null;
-};
+export type TokensModel = ModelOf<typeof schema>;
 
 export const tokensDataSource = defineDataSource<TokensModel>({
   typeName: 'protector_tokens',

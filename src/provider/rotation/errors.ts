@@ -1,5 +1,5 @@
 /**
- * The errors `protector_token` raises itself (the API client's errors cover the rest). Each says
+ * The errors the token rotation engine raises itself (the API client's errors cover the rest). Each says
  * what happened, why, and what to do; none carries a token value (ids and fingerprints only).
  */
 import type { Instance, Token } from '../../api/schemas';

@@ -10,7 +10,7 @@ import { buildProviderOnce } from '../../../helpers/terraform';
 import { loadService } from '../../../../src/provider/host/grpc-host';
 import { MAGIC_COOKIE_VALUE } from '../../../../src/provider/host/handshake';
 import { createServerCertificate } from '../../../../src/provider/host/self-signed-cert';
-import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../../../../src/provider/tfplugin6/tfplugin6-proto';
+import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../../../../src/provider/host/proto-descriptors';
 
 type Plugin = ChildProcessByStdio<null, Readable, Readable>;
 

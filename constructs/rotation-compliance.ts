@@ -30,7 +30,7 @@ export class RotationCompliance implements IAspect {
    */
   public static enforce(scope: IConstruct, props: RotationComplianceProps = {}): RotationCompliance {
     const aspect = new RotationCompliance(props);
-    const stacks = TerraformStack.isStack(scope) ? [scope] : scope.node.findAll().filter(TerraformStack.isStack);
+    const stacks = TerraformStack.isStack(scope) ? [scope] : scope.node.findAll().filter((node) => TerraformStack.isStack(node));
     for (const stack of stacks) Aspects.of(stack).add(aspect);
     return aspect;
   }

@@ -74,9 +74,7 @@ function renderIndex(root: string): string {
     '',
     ...resources.map((r) => `- [\`${r.typeName}\`](resources/${shortName(r.typeName)}.md)`),
     '',
-    ...(dataSources.length > 0
-      ? ['## Data Sources', '', ...dataSources.map((d) => `- [\`${d.typeName}\`](data-sources/${shortName(d.typeName)}.md)`), '']
-      : []),
+    ...(dataSources.length > 0 ? ['## Data Sources', '', ...dataSources.map((d) => `- [\`${d.typeName}\`](data-sources/${shortName(d.typeName)}.md)`), ''] : []),
     '## Schema',
     '',
     ...renderSchema(providerSchema),
@@ -184,7 +182,10 @@ function typeName(type: AttributeType): string {
 // ---------------------------------------------------------------------------------------------
 
 function frontMatter(title: string, description: string): string {
-  const indented = description.split('\n').map((line) => `  ${line}`).join('\n');
+  const indented = description
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
   return ['---', `page_title: "${title}"`, 'description: |-', indented, '---', ''].join('\n');
 }
 
@@ -205,7 +206,10 @@ function optionalProse(root: string, relative: string): string[] {
 }
 
 function finish(lines: string[]): string {
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\s+$/, '')}\n`;
 }
 
 function shortName(typeName: string): string {
@@ -227,7 +231,8 @@ function readIfExists(file: string): string | undefined {
 
 function listMarkdown(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
     .map((entry) => path.join(entry.parentPath, entry.name));
 }

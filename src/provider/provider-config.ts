@@ -44,8 +44,7 @@ export const providerSchema: ObjectSchema = {
     section: {
       type: 'string',
       optional: true,
-      description:
-        'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
+      description: 'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
       validate: matchesPattern(EDGERC_SECTION_PATTERN, EDGERC_SECTION_HINT),
     },
     endpoint: {
@@ -106,11 +105,7 @@ export const providerConfig = defineProviderConfig({
 });
 
 /** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */
-export function configureProvider(
-  config: { [attribute: string]: Value },
-  diagnostics: Diagnostics,
-  options: ConfigureOptions = {},
-): ProviderDeps | undefined {
+export function configureProvider(config: { [attribute: string]: Value }, diagnostics: Diagnostics, options: ConfigureOptions = {}): ProviderDeps | undefined {
   const env = options.env ?? process.env;
   const settings = parseProviderSettings(config, diagnostics, env);
   if (!settings) return undefined;

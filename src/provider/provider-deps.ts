@@ -6,14 +6,28 @@
 import type { ProtectorClient } from '../api/client';
 import * as framework from './framework/types';
 
-export type { AttributePath, AttributeType, Diagnostics, LogFields, Logger, Model, ModelOf, ObjectSchema, Planned, PlanRequest, UnknownValue, Value, ValueOf } from './framework/types';
+export type {
+  AttributePath,
+  AttributeType,
+  Diagnostics,
+  LogFields,
+  Logger,
+  Model,
+  ModelOf,
+  ObjectSchema,
+  Planned,
+  PlanRequest,
+  UnknownValue,
+  Value,
+  ValueOf,
+} from './framework/types';
 export { Unknown } from './framework/types';
 
 export interface ProviderDeps {
   api: ProtectorClient;
   clock: { now(): Date };
   /** Rejects with an AbortError once `signal` aborts (StopProvider). */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;

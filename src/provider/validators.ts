@@ -7,10 +7,7 @@ import { DURATION_HINT, parseDuration } from '../api/duration';
 import { ConnectionConfigurationIdSchema, TokenIdSchema } from '../api/schemas';
 import { matchesSchema, quote, validator, type Validator } from './framework/validators';
 
-export const connectionConfigurationId: Validator = matchesSchema(
-  ConnectionConfigurationIdSchema,
-  'a connection configuration id such as "ccfg_8h2k4m9x1q"',
-);
+export const connectionConfigurationId: Validator = matchesSchema(ConnectionConfigurationIdSchema, 'a connection configuration id such as "ccfg_8h2k4m9x1q"');
 
 export const tokenId: Validator = matchesSchema(TokenIdSchema, 'a token id such as "tok_3n5p7r9t2v"');
 
@@ -42,4 +39,3 @@ function boundsPhrase(bounds: { min?: string; max?: string; aboveZero?: boolean 
   const parts = [bounds.aboveZero ? 'longer than zero' : undefined, bounds.min && `at least ${quote(bounds.min)}`, bounds.max && `at most ${quote(bounds.max)}`];
   return parts.filter(Boolean).join(' and ');
 }
-

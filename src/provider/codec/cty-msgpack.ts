@@ -105,8 +105,7 @@ function encodeItem(writer: MsgpackWriter, value: Value, type: AttributeType, pa
   if (value === null || value === undefined) return writer.nil();
   if (value === Unknown) return writer.fixext1(0, 0);
   if (typeof type === 'string') {
-    const ok = (type === 'string' && typeof value === 'string') || (type === 'bool' && typeof value === 'boolean')
-      || (type === 'number' && typeof value === 'number');
+    const ok = (type === 'string' && typeof value === 'string') || (type === 'bool' && typeof value === 'boolean') || (type === 'number' && typeof value === 'number');
     if (!ok) throw new CodecError(`expected ${type} at ${where(path)}, got ${describe(value)}`);
     if (typeof value === 'string') return writer.string(value);
     if (typeof value === 'boolean') return writer.bool(value);

@@ -11,10 +11,7 @@ export type UnknownValue = typeof Unknown;
 export type Value = null | string | number | boolean | UnknownValue | Value[] | { [k: string]: Value };
 
 export type PrimitiveType = 'string' | 'number' | 'bool';
-export type AttributeType =
-  | PrimitiveType
-  | readonly ['list' | 'set' | 'map', AttributeType]
-  | readonly ['object', Readonly<Record<string, AttributeType>>];
+export type AttributeType = PrimitiveType | readonly ['list' | 'set' | 'map', AttributeType] | readonly ['object', Readonly<Record<string, AttributeType>>];
 
 export function isObject(value: Value): value is { [k: string]: Value } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,7 +50,11 @@ export function cloneValue<T extends Value>(value: T): T {
 }
 
 /** Replaces every Unknown with null: state never holds unknowns. Returns the paths it replaced. */
-export function nullUnknowns(value: Value, path: Array<string | number> = [], found: Array<Array<string | number>> = []): { value: Value; paths: Array<Array<string | number>> } {
+export function nullUnknowns(
+  value: Value,
+  path: Array<string | number> = [],
+  found: Array<Array<string | number>> = [],
+): { value: Value; paths: Array<Array<string | number>> } {
   const walk = (item: Value, at: Array<string | number>): Value => {
     if (item === Unknown) {
       found.push(at);

@@ -140,5 +140,8 @@ function withoutUnknowns(typeName: string, state: Model, ctx: Pick<HandlerContex
 }
 
 function formatPath(path: AttributePath): string {
-  return path.map((step) => (typeof step === 'number' ? `[${step}]` : step)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((step) => (typeof step === 'number' ? `[${step}]` : step))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }

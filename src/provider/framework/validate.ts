@@ -13,12 +13,7 @@ import { firstProblem } from './validators';
 const POSSIBLE_SECRET_LENGTH = 32;
 
 /** Runs each attribute's validator on known, non-null values, then the definition's own check. */
-export function validateConfig(
-  schema: ObjectSchema,
-  config: Value,
-  diagnostics: Diagnostics,
-  validateObject?: (config: Model, diagnostics: Diagnostics) => void,
-): void {
+export function validateConfig(schema: ObjectSchema, config: Value, diagnostics: Diagnostics, validateObject?: (config: Model, diagnostics: Diagnostics) => void): void {
   const normalized = normalizeObject(config, schema);
   validateAttributes(schema, normalized, [], diagnostics);
   validateObject?.(normalized, diagnostics);

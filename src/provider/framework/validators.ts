@@ -63,16 +63,12 @@ export function notBlank(what: string): Validator {
 
 export function oneOf(allowed: readonly string[]): Validator {
   const listed = allowed.map(quote).join(', ');
-  return validator(`one of ${listed}`, (value) =>
-    typeof value === 'string' && !allowed.includes(value) ? `expected one of ${listed}, got ${quote(value)}` : undefined,
-  );
+  return validator(`one of ${listed}`, (value) => (typeof value === 'string' && !allowed.includes(value) ? `expected one of ${listed}, got ${quote(value)}` : undefined));
 }
 
 /** `description` names what is expected, e.g. `four octal digits such as "0600"`. */
 export function matchesPattern(pattern: RegExp, description: string): Validator {
-  return validator(description, (value) =>
-    typeof value === 'string' && !pattern.test(value) ? `expected ${description}, got ${quote(value)}` : undefined,
-  );
+  return validator(description, (value) => (typeof value === 'string' && !pattern.test(value) ? `expected ${description}, got ${quote(value)}` : undefined));
 }
 
 /** Any schema with zod's `safeParse` (the API contract's field schemas), so the rule stays defined there. */
@@ -82,9 +78,7 @@ export interface ParsingSchema {
 
 /** `description` names what is expected, e.g. `a token id such as "tok_3n5p7r9t2v"`. */
 export function matchesSchema(schema: ParsingSchema, description: string): Validator {
-  return validator(description, (value) =>
-    value !== null && !schema.safeParse(value).success ? `expected ${description}, got ${quote(value)}` : undefined,
-  );
+  return validator(description, (value) => (value !== null && !schema.safeParse(value).success ? `expected ${description}, got ${quote(value)}` : undefined));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,9 +87,7 @@ export function matchesSchema(schema: ParsingSchema, description: string): Valid
 
 export function wholeNumberBetween(min: number, max: number): Validator {
   return validator(`a whole number from ${min} to ${max}`, (value) =>
-    typeof value === 'number' && !(Number.isInteger(value) && value >= min && value <= max)
-      ? `expected a whole number from ${min} to ${max}, got ${value}`
-      : undefined,
+    typeof value === 'number' && !(Number.isInteger(value) && value >= min && value <= max) ? `expected a whole number from ${min} to ${max}, got ${value}` : undefined,
   );
 }
 
@@ -109,7 +101,7 @@ export function listLengthBetween(min: number, max: number, items: string): Vali
 export function eachWholeNumberBetween(min: number, max: number): Validator {
   return validator(`each a whole number from ${min} to ${max}`, (value) => {
     if (!Array.isArray(value)) return undefined;
-    const bad = value.filter((item) => typeof item === 'number' && !(Number.isInteger(item) && item >= min && item <= max));
+    const bad = value.filter((item): item is number => typeof item === 'number' && !(Number.isInteger(item) && item >= min && item <= max));
     return bad.length > 0 ? `expected whole numbers from ${min} to ${max}, got ${bad.join(', ')}` : undefined;
   });
 }

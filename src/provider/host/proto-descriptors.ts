@@ -36,8 +36,7 @@ export function protoDescriptorDefine(): Record<string, string> {
   return { PRECOMPILED_PROTO_DESCRIPTORS: JSON.stringify(compileProtoDescriptors()) };
 }
 
-const descriptors: ProtoDescriptors =
-  typeof PRECOMPILED_PROTO_DESCRIPTORS === 'undefined' ? compileProtoDescriptors() : PRECOMPILED_PROTO_DESCRIPTORS;
+const descriptors: ProtoDescriptors = typeof PRECOMPILED_PROTO_DESCRIPTORS === 'undefined' ? compileProtoDescriptors() : PRECOMPILED_PROTO_DESCRIPTORS;
 
 export const TFPLUGIN6_PROTO: ProtoDescriptor = descriptors.tfplugin6;
 export const GRPC_CONTROLLER_PROTO: ProtoDescriptor = descriptors.controller;

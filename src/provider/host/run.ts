@@ -71,8 +71,7 @@ const RPC_METHODS = [
 function rpcTable<D>(service: ProviderService<D>): RpcTable {
   const table: RpcTable = {};
   for (const name of RPC_METHODS) {
-    const method = service[name] as (request: never) => Promise<object>;
-    table[name] = method.bind(service);
+    table[name] = (request: never) => service[name](request);
   }
   return table;
 }

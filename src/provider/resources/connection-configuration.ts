@@ -172,11 +172,7 @@ async function read(state: ConnectionConfigurationModel, ctx: HandlerContext): P
   return readById(known(state.id), ctx);
 }
 
-async function update(
-  prior: ConnectionConfigurationModel,
-  planned: ConnectionConfigurationModel,
-  ctx: HandlerContext,
-): Promise<ConnectionConfigurationModel> {
+async function update(prior: ConnectionConfigurationModel, planned: ConnectionConfigurationModel, ctx: HandlerContext): Promise<ConnectionConfigurationModel> {
   const patch = toPatch(prior, planned);
   const id = known(prior.id);
   if (Object.keys(patch).length === 0) return readExisting(id, ctx);

@@ -71,8 +71,7 @@ const schema = {
       type: ['map', 'string'],
       optional: true,
       requiresReplace: true,
-      description:
-        'Arbitrary values; any change creates a new token at once (rotation on demand, for example after a suspected leak).',
+      description: 'Arbitrary values; any change creates a new token at once (rotation on demand, for example after a suspected leak).',
     },
     drain_timeout: {
       type: 'string',
@@ -89,8 +88,7 @@ const schema = {
       optional: true,
       computed: true,
       default: true,
-      description:
-        'Whether revoking the old token waits for the drain. `false` revokes at once, even while instances still use it. Defaults to `true`.',
+      description: 'Whether revoking the old token waits for the drain. `false` revokes at once, even while instances still use it. Defaults to `true`.',
     },
     value: {
       type: 'string',
@@ -116,7 +114,8 @@ const schema = {
       computed: true,
       useStateForUnknown: true,
       nullable: true,
-      description: 'When the token is due: `created_at` plus `rotation_period` (RFC 3339, UTC); null without a `rotation_period`. Once passed, `terraform plan` proposes a replacement.',
+      description:
+        'When the token is due: `created_at` plus `rotation_period` (RFC 3339, UTC); null without a `rotation_period`. Once passed, `terraform plan` proposes a replacement.',
     },
   },
 } as const satisfies ObjectSchema;
@@ -243,9 +242,9 @@ async function read(state: TokenModel, ctx: HandlerContext): Promise<TokenModel 
   return { ...state, fingerprint: token.fingerprint, created_at: token.createdAt };
 }
 
-async function update(prior: TokenModel, planned: TokenModel): Promise<TokenModel> {
+function update(prior: TokenModel, planned: TokenModel): Promise<TokenModel> {
   // Only settings change in place (rotation_period, drain_timeout, require_drain): the token stays.
-  return { ...planned, rotate_after: rotateAfterOf(known(prior.created_at), planned.rotation_period) };
+  return Promise.resolve({ ...planned, rotate_after: rotateAfterOf(known(prior.created_at), planned.rotation_period) });
 }
 
 async function destroy(state: TokenModel, ctx: HandlerContext): Promise<void> {

@@ -49,8 +49,7 @@ const schema = {
       type: ['list', TOKEN_OBJECT],
       computed: true,
       description:
-        'The 3 most recently revoked tokens, newest first, with the same fields; `revoke_reason` is `MANUAL`, ' +
-        '`LICENSE_EXPIRED` or `CONFIGURATION_DELETED`.',
+        'The 3 most recently revoked tokens, newest first, with the same fields; `revoke_reason` is `MANUAL`, ' + '`LICENSE_EXPIRED` or `CONFIGURATION_DELETED`.',
     },
   },
 } as const satisfies ObjectSchema;

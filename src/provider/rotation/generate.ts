@@ -35,15 +35,10 @@ export async function generateManagedToken(configId: string, ctx: HandlerContext
  * replays only when it can be that run's orphan: a replayed token that was already active and is
  * used by an instance came from a finished run (an orphan never reached an instance).
  */
-async function generateCrashSafely(
-  configId: string,
-  before: TokenList,
-  initialTokenId: string | undefined,
-  ctx: HandlerContext,
-): Promise<TokenWithValue> {
+async function generateCrashSafely(configId: string, before: TokenList, initialTokenId: string | undefined, ctx: HandlerContext): Promise<TokenWithValue> {
   const base = await keyBaseOf(configId, before, initialTokenId, ctx);
   let freedInitial = false;
-  for (let round = 0; round < MAX_KEY_ROUNDS; ) {
+  for (let round = 0; round < MAX_KEY_ROUNDS;) {
     const idempotencyKey = idempotencyKeyFor(configId, base, round);
     try {
       const token = await ctx.deps.api.generateToken(configId, { idempotencyKey });

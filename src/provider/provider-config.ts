@@ -1,6 +1,6 @@
 /**
  * The `provider "protector" { ... }` block: its schema and how it becomes {@link ProviderDeps}.
- * The protocol host serves {@link providerConfig}; tests call {@link configureProvider} directly.
+ * The host (./host) serves {@link providerConfig}; tests call {@link configureProvider} directly.
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';

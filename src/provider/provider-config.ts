@@ -15,7 +15,7 @@ import { defineProviderConfig, Unknown } from './framework/types';
 import { firstProblem, matchesPattern, notBlank, validator, wholeNumberBetween } from './framework/validators';
 import type { ProviderDeps } from './provider-deps';
 import { durationBetween, isDuration } from './validators';
-import { DURATION_HINT, parseDuration } from '../api/duration';
+import { DURATION_HINT, durationMs } from '../api/duration';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_REQUEST_TIMEOUT,
@@ -220,7 +220,7 @@ export function parseProviderSettings(
     edgerc: edgerc === null ? undefined : expandHome(edgerc, env),
     section: section ?? undefined,
     endpoint: endpoint ?? undefined,
-    requestTimeoutMs: parseDuration(request_timeout ?? DEFAULT_REQUEST_TIMEOUT) as number,
+    requestTimeoutMs: durationMs(request_timeout ?? DEFAULT_REQUEST_TIMEOUT),
     maxRetries: max_retries ?? DEFAULT_MAX_RETRIES,
   };
 }

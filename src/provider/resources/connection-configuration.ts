@@ -231,7 +231,7 @@ async function warnTokensRevoked(prior: ConnectionConfigurationModel, ctx: Handl
       active = ` Active now: ${tokens.active.map((token) => `${token.tokenId} (${token.fingerprint})`).join(', ')}.`;
     }
   } catch (error) {
-    ctx.log.debug('could not list tokens for the destroy warning', { id, error: String((error as Error).message) });
+    ctx.log.debug('could not list tokens for the destroy warning', { id, error: error instanceof Error ? error.message : String(error) });
   }
   ctx.diagnostics.warning(
     'Deleting A Connection Configuration Revokes Its Tokens',

@@ -3,6 +3,7 @@
  * (naming the prop in backticks and echoing the value), why it matters, and what to change.
  * They are UsageErrors: the fix is always in the user's CDKTF code or policy file.
  */
+import { RECOMMENDED_ROTATION_PERIOD } from '../src/api/rules';
 import { InternalError, UsageError } from '../src/errors';
 
 const DOCS = 'See docs/constructs.md.';
@@ -31,7 +32,7 @@ export function rotationPeriodTooLong(prop: string, value: string, maxDays: numb
   return new ConstructPropError(
     'ROTATION_PERIOD_TOO_LONG',
     `RotationPolicy: \`${prop}\` is ${show(value)}, longer than ${maxDays} days. Tokens must be rotated at least once a ` +
-      `year (twice a year is recommended). Use a shorter period such as "182d", or RotationPolicy.recommended(). ${DOCS}`,
+      `year (twice a year is recommended). Use a shorter period such as "${RECOMMENDED_ROTATION_PERIOD}", or RotationPolicy.recommended(). ${DOCS}`,
   );
 }
 

@@ -15,7 +15,7 @@ export {
 } from './kubernetes-secret-target';
 export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
 export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle } from './protector-provider';
-export { terraformPlatform } from '../src/provider/install';
+export { terraformPlatform } from '../src/api/rules';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
 export { RotationCompliance, type RotationComplianceProps } from './rotation-compliance';
 export { ConstructPropError } from './errors';

@@ -5,11 +5,22 @@ import { TerraformStack, type ISynthesisSession } from 'cdktf';
 // Not re-exported from the package root; the same hook TerraformAsset uses to write files at synth.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
-import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
-import { PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform } from '../src/provider/install';
+import { DURATION_HINT, parseDuration } from '../src/api/duration';
+import {
+  EDGERC_SECTION_HINT,
+  EDGERC_SECTION_PATTERN,
+  MAX_REQUEST_TIMEOUT,
+  MAX_REQUEST_TIMEOUT_MS,
+  MAX_RETRIES_LIMIT,
+  MIN_REQUEST_TIMEOUT,
+  MIN_REQUEST_TIMEOUT_MS,
+  PROVIDER_HOSTNAME,
+  PROVIDER_NAMESPACE,
+  PROVIDER_TYPE,
+  terraformPlatform,
+} from '../src/api/rules';
 import { invalidProp, providerBundleMissing } from './errors';
 import { packageRoot, packageVersion } from './package-info';
-
 
 /** Props of {@link ProtectorProvider}. Every credential setting falls back to the `AKAMAI_*` environment variables. */
 export interface ProtectorProviderProps {
@@ -121,20 +132,20 @@ function validate(owner: string, props: ProtectorProviderProps): void {
   if (props.edgerc !== undefined && (typeof props.edgerc !== 'string' || props.edgerc.trim() === '')) {
     throw invalidProp(owner, 'edgerc', props.edgerc, 'must be a file path');
   }
-  if (props.section !== undefined && (typeof props.section !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(props.section))) {
-    throw invalidProp(owner, 'section', props.section, 'must be a section name of letters, digits, "_", "." or "-"');
+  if (props.section !== undefined && (typeof props.section !== 'string' || !EDGERC_SECTION_PATTERN.test(props.section))) {
+    throw invalidProp(owner, 'section', props.section, `must be ${EDGERC_SECTION_HINT}`);
   }
   if (props.endpoint !== undefined && !isHttpUrl(props.endpoint)) {
     throw invalidProp(owner, 'endpoint', props.endpoint, 'must be a URL such as "https://akab-xxxx.luna.akamaiapis.net" or "http://127.0.0.1:8080"');
   }
   if (props.requestTimeout !== undefined) {
     const ms = typeof props.requestTimeout === 'string' ? parseDuration(props.requestTimeout) : undefined;
-    if (ms === undefined || ms < 1000 || ms > 600_000) {
-      throw invalidProp(owner, 'requestTimeout', props.requestTimeout, `must be from "1s" to "10m", ${DURATION_HINT}`);
+    if (ms === undefined || ms < MIN_REQUEST_TIMEOUT_MS || ms > MAX_REQUEST_TIMEOUT_MS) {
+      throw invalidProp(owner, 'requestTimeout', props.requestTimeout, `must be from "${MIN_REQUEST_TIMEOUT}" to "${MAX_REQUEST_TIMEOUT}", ${DURATION_HINT}`);
     }
   }
-  if (props.maxRetries !== undefined && !(Number.isInteger(props.maxRetries) && props.maxRetries >= 0 && props.maxRetries <= 10)) {
-    throw invalidProp(owner, 'maxRetries', props.maxRetries, 'must be a whole number from 0 to 10');
+  if (props.maxRetries !== undefined && !(Number.isInteger(props.maxRetries) && props.maxRetries >= 0 && props.maxRetries <= MAX_RETRIES_LIMIT)) {
+    throw invalidProp(owner, 'maxRetries', props.maxRetries, `must be a whole number from 0 to ${MAX_RETRIES_LIMIT}`);
   }
   if (props.alias !== undefined && (typeof props.alias !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(props.alias))) {
     throw invalidProp(owner, 'alias', props.alias, 'must be a Terraform identifier such as "staging"');

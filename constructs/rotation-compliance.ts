@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { Annotations, Aspects, type IAspect, TerraformStack, Token as CdktfToken } from 'cdktf';
 import { Token } from './.gen/providers/protector/token';
-import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
+import { DURATION_HINT, parseDuration } from '../src/api/duration';
+import { RECOMMENDED_ROTATION_PERIOD } from '../src/api/rules';
 import { invalidProp, tokenNeverRotates, tokenRotationAboveRule, tokenRotationNotADuration, tokenRotationUncheckable } from './errors';
 
 /** Props of {@link RotationCompliance}. */
@@ -29,7 +30,7 @@ export class RotationCompliance implements IAspect {
    */
   public static enforce(scope: IConstruct, props: RotationComplianceProps = {}): RotationCompliance {
     const aspect = new RotationCompliance(props);
-    const stacks = TerraformStack.isStack(scope) ? [scope] : scope.node.findAll().filter(TerraformStack.isStack);
+    const stacks = TerraformStack.isStack(scope) ? [scope] : scope.node.findAll().filter((node) => TerraformStack.isStack(node));
     for (const stack of stacks) Aspects.of(stack).add(aspect);
     return aspect;
   }
@@ -39,7 +40,7 @@ export class RotationCompliance implements IAspect {
   private readonly maxMs: number;
 
   constructor(props: RotationComplianceProps = {}) {
-    const maxRotationPeriod = props.maxRotationPeriod ?? '182d';
+    const maxRotationPeriod = props.maxRotationPeriod ?? RECOMMENDED_ROTATION_PERIOD;
     const maxMs = typeof maxRotationPeriod === 'string' ? parseDuration(maxRotationPeriod) : undefined;
     if (maxMs === undefined || maxMs <= 0) {
       throw invalidProp('RotationCompliance', 'maxRotationPeriod', maxRotationPeriod, `must be a positive duration: ${DURATION_HINT}`);

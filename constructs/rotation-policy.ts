@@ -1,8 +1,14 @@
-import { DURATION_HINT, parseDuration } from '../src/provider/resources/duration';
+import { DURATION_HINT, parseDuration } from '../src/api/duration';
+import {
+  MAX_DRAIN_TIMEOUT_HOURS,
+  MAX_DRAIN_TIMEOUT_MS,
+  MAX_ROTATION_PERIOD_DAYS,
+  MAX_ROTATION_PERIOD_MS,
+  RECOMMENDED_ROTATION_PERIOD,
+  RECOMMENDED_ROTATION_PERIOD_DAYS,
+  RECOMMENDED_ROTATION_PERIOD_MS,
+} from '../src/api/rules';
 import { invalidProp, rotationPeriodTooLong } from './errors';
-
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Options of a rotation policy besides its period. */
 export interface RotationPolicyOptions {
@@ -35,11 +41,11 @@ export interface RotationPolicyOptions {
  */
 export class RotationPolicy {
   /** Longest period allowed: a year. */
-  public static readonly MAX_PERIOD_DAYS = 365;
+  public static readonly MAX_PERIOD_DAYS = MAX_ROTATION_PERIOD_DAYS;
   /** Longest period without a warning: twice a year. */
-  public static readonly RECOMMENDED_MAX_PERIOD_DAYS = 182;
+  public static readonly RECOMMENDED_MAX_PERIOD_DAYS = RECOMMENDED_ROTATION_PERIOD_DAYS;
   /** Longest drain timeout the provider accepts. */
-  public static readonly MAX_DRAIN_TIMEOUT_HOURS = 24;
+  public static readonly MAX_DRAIN_TIMEOUT_HOURS = MAX_DRAIN_TIMEOUT_HOURS;
 
   /**
    * Rotate every `period`, a duration such as `"90d"`, `"12h"` or `"30s"` (units ms, s, m, h, d).
@@ -51,7 +57,7 @@ export class RotationPolicy {
 
   /** The recommended policy: rotate twice a year (every 182 days). */
   public static recommended(options: RotationPolicyOptions = {}): RotationPolicy {
-    return new RotationPolicy(`${RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS}d`, options);
+    return new RotationPolicy(RECOMMENDED_ROTATION_PERIOD, options);
   }
 
   /** The period as written, e.g. `"90d"`: the token's `rotation_period`. */
@@ -71,13 +77,13 @@ export class RotationPolicy {
     if (periodMs === undefined || periodMs <= 0) {
       throw invalidProp(owner, 'every', period, `must be a positive duration: ${DURATION_HINT}`);
     }
-    if (periodMs > RotationPolicy.MAX_PERIOD_DAYS * DAY_MS) {
+    if (periodMs > MAX_ROTATION_PERIOD_MS) {
       throw rotationPeriodTooLong('every', period, RotationPolicy.MAX_PERIOD_DAYS);
     }
     const { drainTimeout, requireDrain, keepers } = options ?? {};
     if (drainTimeout !== undefined) {
       const drainMs = typeof drainTimeout === 'string' ? parseDuration(drainTimeout) : undefined;
-      if (drainMs === undefined || drainMs <= 0 || drainMs > RotationPolicy.MAX_DRAIN_TIMEOUT_HOURS * HOUR_MS) {
+      if (drainMs === undefined || drainMs <= 0 || drainMs > MAX_DRAIN_TIMEOUT_MS) {
         throw invalidProp(
           owner,
           'drainTimeout',
@@ -106,7 +112,7 @@ export class RotationPolicy {
 
   /** True when the period is longer than the recommended twice a year. */
   public get exceedsRecommendation(): boolean {
-    return this.periodMs > RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS * DAY_MS;
+    return this.periodMs > RECOMMENDED_ROTATION_PERIOD_MS;
   }
 
   public toString(): string {

@@ -1,6 +1,7 @@
 /**
  * Generates the registry-style provider docs in `docs/provider/` from the schema descriptions
- * (the single source of truth) and the HCL snippets under `examples/hcl/`.
+ * (the single source of truth), each attribute's validator descriptions, and the HCL snippets
+ * under `examples/hcl/`.
  *
  *   npm run docs            rewrite docs/provider/
  *   npm run docs -- --check exit 1 when the committed docs differ from what this produces
@@ -12,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AttributeSchema, AttributeType, BlockSchema, ObjectSchema } from '../src/provider/framework/types';
+import { validatorsOf } from '../src/provider/framework/validators';
 import { providerDescription, providerSchema } from '../src/provider/provider-config';
 import { dataSources, resources } from '../src/provider/resources';
 
@@ -72,9 +74,7 @@ function renderIndex(root: string): string {
     '',
     ...resources.map((r) => `- [\`${r.typeName}\`](resources/${shortName(r.typeName)}.md)`),
     '',
-    ...(dataSources.length > 0
-      ? ['## Data Sources', '', ...dataSources.map((d) => `- [\`${d.typeName}\`](data-sources/${shortName(d.typeName)}.md)`), '']
-      : []),
+    ...(dataSources.length > 0 ? ['## Data Sources', '', ...dataSources.map((d) => `- [\`${d.typeName}\`](data-sources/${shortName(d.typeName)}.md)`), ''] : []),
     '## Schema',
     '',
     ...renderSchema(providerSchema),
@@ -159,6 +159,8 @@ function attributeLine(name: string, attribute: AttributeSchema): string {
   let text = attribute.description;
   if (typeof attribute.requiresReplace === 'object') text += ` Forces replacement when ${attribute.requiresReplace.description}.`;
   if (attribute.default !== undefined && !/defaults? to/i.test(text)) text += ` Defaults to \`${JSON.stringify(attribute.default)}\`.`;
+  const rules = validatorsOf(attribute.validate).flatMap((validator) => (validator.description ? [validator.description] : []));
+  if (rules.length > 0) text += ` Validation: ${rules.join('; ')}.`;
   return `- \`${name}\` (${tags.join(', ')}) ${text}`;
 }
 
@@ -180,7 +182,10 @@ function typeName(type: AttributeType): string {
 // ---------------------------------------------------------------------------------------------
 
 function frontMatter(title: string, description: string): string {
-  const indented = description.split('\n').map((line) => `  ${line}`).join('\n');
+  const indented = description
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
   return ['---', `page_title: "${title}"`, 'description: |-', indented, '---', ''].join('\n');
 }
 
@@ -201,7 +206,10 @@ function optionalProse(root: string, relative: string): string[] {
 }
 
 function finish(lines: string[]): string {
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\s+$/, '')}\n`;
 }
 
 function shortName(typeName: string): string {
@@ -223,7 +231,8 @@ function readIfExists(file: string): string | undefined {
 
 function listMarkdown(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
     .map((entry) => path.join(entry.parentPath, entry.name));
 }

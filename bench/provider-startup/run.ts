@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProviderOnce } from '../../test/helpers/terraform';
-import { MAGIC_COOKIE_VALUE } from '../../src/provider/protocol/handshake';
-import { createServerCertificate } from '../../src/provider/protocol/self-signed-cert';
+import { MAGIC_COOKIE_VALUE } from '../../src/provider/host/handshake';
+import { createServerCertificate } from '../../src/provider/host/self-signed-cert';
 
 const AWS_PROVIDER = '/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5';
 const HANDSHAKE_TIMEOUT_MS = 20_000;

@@ -4,6 +4,7 @@
  * credential or a transport error object (which would hold both).
  */
 import { ExternalError, UsageError } from '../errors';
+import { ageOf } from './duration';
 import { type Problem, ProblemTypes, type Token } from './schemas';
 
 /** What was being attempted, for messages. Never contains a body or a header. */
@@ -57,7 +58,7 @@ export class MaxActiveTokensError extends ApiError {
     const configId = idsInPath(ctx.path).configId ?? 'this connection configuration';
     const listed =
       activeTokens.length > 0
-        ? activeTokens.map((t) => `${t.tokenId} (${t.fingerprint}, created ${ageOf(t.createdAt, now)} ago)`).join(', ')
+        ? activeTokens.map((t) => `${t.tokenId} (${t.fingerprint}, created ${ageOf(t.createdAt, now, { units: 1, spaced: true, wholeSeconds: true })} ago)`).join(', ')
         : 'not listed by the API';
     super(
       'MAX_ACTIVE_TOKENS',
@@ -273,19 +274,6 @@ export function idsInPath(path: string): { configId?: string; tokenId?: string }
   const configId = /\/connection-configurations\/(ccfg_[0-9a-z]+)/.exec(path)?.[1];
   const tokenId = /\/tokens\/(tok_[0-9a-z]+)/.exec(path)?.[1];
   return { configId, tokenId };
-}
-
-/** Human age, e.g. `3 d`, `5 h`, `12 min`, `40 s`. */
-export function ageOf(isoTimestamp: string, now: number): string {
-  const ms = Math.max(0, now - Date.parse(isoTimestamp));
-  if (Number.isNaN(ms)) return 'an unknown time';
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 120) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.floor(hours / 24)} d`;
 }
 
 function describe(ctx: RequestContext): string {

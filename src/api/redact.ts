@@ -4,21 +4,9 @@
  * value or an EdgeGrid secret never leaves the client inside an error or a log event.
  */
 import type { core } from 'zod';
-import { fingerprintOf } from './fingerprint';
+import { redactSecrets } from '../secrets';
 
-/** Shorter strings are not secrets worth masking, and masking them would mangle prose. */
-const MIN_SECRET_LENGTH = 8;
-
-/** Replaces every occurrence of each secret with a marker (a fingerprint, never the value). */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret === undefined || secret.length < MIN_SECRET_LENGTH) continue;
-    result = result.split(secret).join(`[redacted ${fingerprintOf(secret)}]`);
-  }
-  // Whatever the server echoed, an Authorization header's credentials never get through.
-  return result.replace(/\b(Bearer|EG1-HMAC-SHA256)\s+\S+/gi, '$1 [redacted]');
-}
+export { redactSecrets };
 
 export interface TransportFailure {
   /** Node/axios error code, e.g. `ECONNRESET`; `UNKNOWN` when there is none. */

@@ -5,6 +5,7 @@
  */
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { protoDescriptorDefine } from './host/proto-descriptors';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const PROVIDER_BUNDLE = join(REPO_ROOT, 'dist', 'provider', 'terraform-provider-protector');
@@ -37,6 +38,8 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE): Promise<BuildRes
     keepNames: true,
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
+    // The .proto files, precompiled: the provider does not parse them at start-up.
+    define: protoDescriptorDefine(),
     logLevel: 'warning',
   });
   chmodSync(outfile, 0o755);

@@ -6,26 +6,15 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { PROVIDER_ADDRESS, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform } from '../api/rules';
 import { UsageError } from '../errors';
 import { buildProvider, packageVersion, PROVIDER_BUNDLE } from './bundle';
 
-export const PROVIDER_HOSTNAME = 'registry.terraform.io';
-export const PROVIDER_NAMESPACE = 'protector-iac';
-export const PROVIDER_TYPE = 'protector';
-export const PROVIDER_ADDRESS = `${PROVIDER_HOSTNAME}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+export { PROVIDER_ADDRESS, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform };
 
 /** Terraform's implied local mirror for the current user; used when no `--mirror` is given. */
 export function defaultMirrorDir(): string {
   return join(homedir(), '.terraform.d', 'plugins');
-}
-
-/** Terraform's `OS_ARCH` for this machine, e.g. `linux_amd64`. The bundle is pure JS, so any works. */
-export function terraformPlatform(platform: string = process.platform, arch: string = process.arch): string {
-  const os = platform === 'win32' ? 'windows' : platform;
-  const archNames: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' };
-  const tfArch = archNames[arch];
-  if (!tfArch) throw new UsageError('UNSUPPORTED_PLATFORM', `Terraform has no provider platform for the CPU architecture "${arch}".`);
-  return `${os}_${tfArch}`;
 }
 
 export interface InstallOptions {

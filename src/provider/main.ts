@@ -3,8 +3,9 @@
  * handshake checks load before Terraform is confirmed; everything else is required lazily so the
  * process reaches its handshake line fast (Terraform starts it several times per command).
  */
-import { NOT_STARTED_BY_TERRAFORM, startedByTerraform, supportsOurProtocol } from './protocol/handshake';
-import type { ProviderDefinitions } from './protocol/run';
+import { NOT_STARTED_BY_TERRAFORM, startedByTerraform, supportsOurProtocol } from './host/handshake';
+import type { ProviderDefinitions } from './host/run';
+import type { ProviderDeps } from './provider-deps';
 
 function main(): void {
   if (process.argv.includes('--version')) {
@@ -26,11 +27,11 @@ function main(): void {
   // in-flight work cleanly. Dying on SIGINT would lose the state of operations in progress.
   process.on('SIGINT', () => undefined);
 
-  const { runProvider } = require('./protocol/run') as typeof import('./protocol/run');
+  const { runProvider } = require('./host/run') as typeof import('./host/run');
   runProvider(loadDefinitions);
 }
 
-function loadDefinitions(): ProviderDefinitions {
+function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
   const { providerConfig } = require('./provider-config') as typeof import('./provider-config');
   const { resources, dataSources } = require('./resources') as typeof import('./resources');
   return { providerConfig, resources, dataSources };

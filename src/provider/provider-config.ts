@@ -1,6 +1,6 @@
 /**
  * The `provider "protector" { ... }` block: its schema and how it becomes {@link ProviderDeps}.
- * The protocol host serves {@link providerConfig}; tests call {@link configureProvider} directly.
+ * The host (./host) serves {@link providerConfig}; tests call {@link configureProvider} directly.
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -10,14 +10,23 @@ import { expandHome, loadCredentials } from '../api/credentials';
 import { UsageError } from '../errors';
 import { version as packageVersion } from '../../package.json';
 import type { ApiLogEvent } from '../api/client';
-import type { AttributePath, Diagnostics, Logger, ObjectSchema, ProviderDeps, Value } from './framework/types';
+import type { AttributePath, Diagnostics, Logger, ObjectSchema, Value } from './framework/types';
 import { defineProviderConfig, Unknown } from './framework/types';
-import { DURATION_HINT, durationProblem, parseDuration } from './resources/duration';
+import { firstProblem, matchesPattern, notBlank, validator, wholeNumberBetween } from './framework/validators';
+import type { ProviderDeps } from './provider-deps';
+import { durationBetween, isDuration } from './validators';
+import { DURATION_HINT, durationMs } from '../api/duration';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_REQUEST_TIMEOUT,
+  EDGERC_SECTION_HINT,
+  EDGERC_SECTION_PATTERN,
+  MAX_REQUEST_TIMEOUT,
+  MAX_RETRIES_LIMIT,
+  MIN_REQUEST_TIMEOUT,
+} from '../api/rules';
 
-export const DEFAULT_REQUEST_TIMEOUT = '30s';
-export const DEFAULT_MAX_RETRIES = 5;
-const MAX_RETRIES_LIMIT = 10;
-const REQUEST_TIMEOUT_LIMIT_MS = 10 * 60 * 1000;
+export { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT };
 
 const CREDENTIAL_ENV_VARS = 'AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET and AKAMAI_ACCESS_TOKEN';
 
@@ -30,17 +39,13 @@ export const providerSchema: ObjectSchema = {
         'Path to the `.edgerc` file holding the EdgeGrid API credentials. A leading `~` means your home directory. ' +
         'Defaults to `~/.edgerc` when that file has the section; otherwise the credentials come from the ' +
         `\`AKAMAI_<SECTION>_*\` or \`AKAMAI_*\` environment variables (${CREDENTIAL_ENV_VARS}).`,
-      validate: (value) => (typeof value === 'string' && value.trim() === '' ? 'expected a file path, got an empty string' : undefined),
+      validate: notBlank('a file path'),
     },
     section: {
       type: 'string',
       optional: true,
-      description:
-        'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
-      validate: (value) =>
-        typeof value === 'string' && !/^[A-Za-z0-9_.-]+$/.test(value)
-          ? `expected a section name of letters, digits, "_", "." or "-", got ${JSON.stringify(value)}`
-          : undefined,
+      description: 'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
+      validate: matchesPattern(EDGERC_SECTION_PATTERN, EDGERC_SECTION_HINT),
     },
     endpoint: {
       type: 'string',
@@ -48,15 +53,18 @@ export const providerSchema: ObjectSchema = {
       description:
         'Base URL of the Protector API, such as `https://akab-xxxx.luna.akamaiapis.net`. It overrides the `host` of the ' +
         'credentials; a host without a scheme means HTTPS. Useful for pointing the provider at a local emulator.',
-      validate: (value) => (typeof value === 'string' ? endpointProblem(value) : undefined),
+      validate: validator('an http or https URL without a path', (value) => (typeof value === 'string' ? endpointProblem(value) : undefined)),
     },
     request_timeout: {
       type: 'string',
       optional: true,
       description:
         `How long one API request may take before it is abandoned and retried, as ${DURATION_HINT}. ` +
-        `At most 10m. Defaults to \`"${DEFAULT_REQUEST_TIMEOUT}"\`.`,
-      validate: (value) => (typeof value === 'string' ? requestTimeoutProblem(value) : undefined),
+        `At most ${MAX_REQUEST_TIMEOUT}. Defaults to \`"${DEFAULT_REQUEST_TIMEOUT}"\`.`,
+      validate: [
+        isDuration(),
+        durationBetween({ min: MIN_REQUEST_TIMEOUT, max: MAX_REQUEST_TIMEOUT }, `a request timeout from "${MIN_REQUEST_TIMEOUT}" to "${MAX_REQUEST_TIMEOUT}"`),
+      ],
     },
     max_retries: {
       type: 'number',
@@ -65,10 +73,7 @@ export const providerSchema: ObjectSchema = {
         'How many times a failed request (network error, timeout, HTTP 5xx or 429) is retried with backoff before the ' +
         `operation fails. Token generation is only retried with the same idempotency key, so a retry never creates a second token. ` +
         `From 0 to ${MAX_RETRIES_LIMIT}. Defaults to \`${DEFAULT_MAX_RETRIES}\`.`,
-      validate: (value) =>
-        typeof value === 'number' && !(Number.isInteger(value) && value >= 0 && value <= MAX_RETRIES_LIMIT)
-          ? `expected a whole number from 0 to ${MAX_RETRIES_LIMIT}, got ${value}`
-          : undefined,
+      validate: wholeNumberBetween(0, MAX_RETRIES_LIMIT),
     },
   },
 };
@@ -96,15 +101,11 @@ export interface ConfigureOptions {
 export const providerConfig = defineProviderConfig({
   description: providerDescription,
   schema: providerSchema,
-  configure: (config, ctx) => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
+  configure: (config, ctx): ProviderDeps | null => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
 });
 
 /** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */
-export function configureProvider(
-  config: { [attribute: string]: Value },
-  diagnostics: Diagnostics,
-  options: ConfigureOptions = {},
-): ProviderDeps | undefined {
+export function configureProvider(config: { [attribute: string]: Value }, diagnostics: Diagnostics, options: ConfigureOptions = {}): ProviderDeps | undefined {
   const env = options.env ?? process.env;
   const settings = parseProviderSettings(config, diagnostics, env);
   if (!settings) return undefined;
@@ -209,7 +210,7 @@ export function parseProviderSettings(
   for (const [name, attribute] of Object.entries(providerSchema.attributes)) {
     const value = config[name];
     if (value === null || value === undefined) continue;
-    const problem = attribute.validate?.(value);
+    const problem = firstProblem(attribute.validate, value);
     if (problem) diagnostics.error('Invalid Provider Argument', `\`${name}\`: ${problem}.`, [name]);
   }
   if (diagnostics.hasErrors()) return undefined;
@@ -219,7 +220,7 @@ export function parseProviderSettings(
     edgerc: edgerc === null ? undefined : expandHome(edgerc, env),
     section: section ?? undefined,
     endpoint: endpoint ?? undefined,
-    requestTimeoutMs: parseDuration(request_timeout ?? DEFAULT_REQUEST_TIMEOUT) as number,
+    requestTimeoutMs: durationMs(request_timeout ?? DEFAULT_REQUEST_TIMEOUT),
     maxRetries: max_retries ?? DEFAULT_MAX_RETRIES,
   };
 }
@@ -244,16 +245,6 @@ export function endpointProblem(value: string): string | undefined {
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
     return `${expected} with no path, query or user info, got ${JSON.stringify(value)}`;
-  }
-  return undefined;
-}
-
-export function requestTimeoutProblem(value: string): string | undefined {
-  const problem = durationProblem(value);
-  if (problem) return problem;
-  const ms = parseDuration(value) as number;
-  if (ms < 1000 || ms > REQUEST_TIMEOUT_LIMIT_MS) {
-    return `expected a request timeout from "1s" to "10m", got ${JSON.stringify(value)}`;
   }
   return undefined;
 }

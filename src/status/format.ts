@@ -1,25 +1,11 @@
 /** Renders `protector status` for a terminal: ids, fingerprints, ages and states, never a token value. */
+import { formatDuration } from '../api/duration';
 import type { Token } from '../api/schemas';
 import type { ConfigurationStatus } from './collect';
 
-/** `3d 4h`, `5m 2s`, `12s`: the two largest units of a duration. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const units: Array<[string, number]> = [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, size] of units) {
-    const count = Math.floor(rest / size);
-    rest -= count * size;
-    if (count > 0 || (parts.length > 0 && parts.length < 2)) parts.push(`${count}${unit}`);
-    if (parts.length === 2) break;
-  }
-  return parts.length > 0 ? parts.join(' ').replace(/ 0[a-z]$/, '') : '0s';
+/** `3d 4h`, `5m 2s`, `12s`: ages tick in whole seconds. */
+function formatAge(ms: number): string {
+  return formatDuration(ms, { wholeSeconds: true });
 }
 
 export function formatStatusText(statuses: ConfigurationStatus[], now: number = Date.now()): string {

@@ -2,7 +2,7 @@
  * cty type JSON (Schema.Attribute.type) and the JSON state format that UpgradeResourceState
  * receives (RawState.json).
  */
-import type { AttributeType, Value } from '../framework/types';
+import { setOwn, type AttributeType, type Value } from './cty-values';
 import { CodecError } from './cty-msgpack';
 
 /** `"string"`, `["map","string"]`, `["object",{"a":"number"}]`. */
@@ -46,16 +46,17 @@ export function valueFromJson(json: unknown, type: AttributeType, options: JsonS
   }
   const source = json as Record<string, unknown>;
   const result: { [k: string]: Value } = {};
-  if (kind === 'map') {
+  if (type[0] !== 'object') {
     for (const key of Object.keys(source)) {
-      Object.defineProperty(result, key, { value: valueFromJson(source[key], inner, options, [...path, key]), enumerable: true, writable: true, configurable: true });
+      setOwn(result, key, valueFromJson(source[key], type[1], options, [...path, key]));
     }
     return result;
   }
+  const attributes = type[1];
   for (const key of Object.keys(source)) {
-    if (!Object.prototype.hasOwnProperty.call(inner, key)) options.onDroppedAttribute?.([...path, key]);
+    if (!Object.prototype.hasOwnProperty.call(attributes, key)) options.onDroppedAttribute?.([...path, key]);
   }
-  for (const [name, attributeType] of Object.entries(inner)) {
+  for (const [name, attributeType] of Object.entries(attributes)) {
     result[name] = valueFromJson(Object.prototype.hasOwnProperty.call(source, name) ? source[name] : null, attributeType, options, [...path, name]);
   }
   return result;

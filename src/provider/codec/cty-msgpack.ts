@@ -5,7 +5,7 @@
  * null as nil, unknown as an extension (we write fixext1 type 0; we read any extension type,
  * including type 12 refined unknowns, as unknown since we do not use refinements).
  */
-import { Unknown, type AttributeType, type Value } from '../framework/types';
+import { setOwn, Unknown, type AttributeType, type Value } from './cty-values';
 import { MsgpackFormatError, MsgpackReader, type Head } from './msgpack-reader';
 import { MsgpackWriter } from './msgpack-writer';
 
@@ -101,17 +101,11 @@ function readKey(reader: MsgpackReader, path: Path): string {
   return head.value;
 }
 
-/** Plain assignment would treat a "__proto__" key as the prototype. */
-function setOwn(target: { [k: string]: Value }, key: string, value: Value): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function encodeItem(writer: MsgpackWriter, value: Value, type: AttributeType, path: Path): void {
   if (value === null || value === undefined) return writer.nil();
   if (value === Unknown) return writer.fixext1(0, 0);
   if (typeof type === 'string') {
-    const ok = (type === 'string' && typeof value === 'string') || (type === 'bool' && typeof value === 'boolean')
-      || (type === 'number' && typeof value === 'number');
+    const ok = (type === 'string' && typeof value === 'string') || (type === 'bool' && typeof value === 'boolean') || (type === 'number' && typeof value === 'number');
     if (!ok) throw new CodecError(`expected ${type} at ${where(path)}, got ${describe(value)}`);
     if (typeof value === 'string') return writer.string(value);
     if (typeof value === 'boolean') return writer.bool(value);

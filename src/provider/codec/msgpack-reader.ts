@@ -35,38 +35,70 @@ export class MsgpackReader {
     if ((tag & 0xf0) === 0x90) return { kind: 'array', count: tag & 0x0f };
     if ((tag & 0xe0) === 0xa0) return { kind: 'string', value: this.text(tag & 0x1f) };
     switch (tag) {
-      case 0xc0: return { kind: 'nil' };
-      case 0xc2: return { kind: 'bool', value: false };
-      case 0xc3: return { kind: 'bool', value: true };
-      case 0xc4: return { kind: 'bin', payload: this.bytes(this.u8()) };
-      case 0xc5: return { kind: 'bin', payload: this.bytes(this.u16()) };
-      case 0xc6: return { kind: 'bin', payload: this.bytes(this.u32()) };
-      case 0xc7: return this.ext(this.u8());
-      case 0xc8: return this.ext(this.u16());
-      case 0xc9: return this.ext(this.u32());
-      case 0xca: return { kind: 'number', value: this.take(4).readFloatBE(0) };
-      case 0xcb: return { kind: 'number', value: this.take(8).readDoubleBE(0) };
-      case 0xcc: return { kind: 'number', value: this.u8() };
-      case 0xcd: return { kind: 'number', value: this.u16() };
-      case 0xce: return { kind: 'number', value: this.u32() };
-      case 0xcf: return { kind: 'number', value: Number(this.take(8).readBigUInt64BE(0)) };
-      case 0xd0: return { kind: 'number', value: this.take(1).readInt8(0) };
-      case 0xd1: return { kind: 'number', value: this.take(2).readInt16BE(0) };
-      case 0xd2: return { kind: 'number', value: this.take(4).readInt32BE(0) };
-      case 0xd3: return { kind: 'number', value: Number(this.take(8).readBigInt64BE(0)) };
-      case 0xd4: return this.ext(1);
-      case 0xd5: return this.ext(2);
-      case 0xd6: return this.ext(4);
-      case 0xd7: return this.ext(8);
-      case 0xd8: return this.ext(16);
-      case 0xd9: return { kind: 'string', value: this.text(this.u8()) };
-      case 0xda: return { kind: 'string', value: this.text(this.u16()) };
-      case 0xdb: return { kind: 'string', value: this.text(this.u32()) };
-      case 0xdc: return { kind: 'array', count: this.u16() };
-      case 0xdd: return { kind: 'array', count: this.u32() };
-      case 0xde: return { kind: 'map', count: this.u16() };
-      case 0xdf: return { kind: 'map', count: this.u32() };
-      default: throw new MsgpackFormatError(`unsupported MessagePack tag 0x${tag.toString(16)} at byte ${this.offset - 1}`);
+      case 0xc0:
+        return { kind: 'nil' };
+      case 0xc2:
+        return { kind: 'bool', value: false };
+      case 0xc3:
+        return { kind: 'bool', value: true };
+      case 0xc4:
+        return { kind: 'bin', payload: this.bytes(this.u8()) };
+      case 0xc5:
+        return { kind: 'bin', payload: this.bytes(this.u16()) };
+      case 0xc6:
+        return { kind: 'bin', payload: this.bytes(this.u32()) };
+      case 0xc7:
+        return this.ext(this.u8());
+      case 0xc8:
+        return this.ext(this.u16());
+      case 0xc9:
+        return this.ext(this.u32());
+      case 0xca:
+        return { kind: 'number', value: this.take(4).readFloatBE(0) };
+      case 0xcb:
+        return { kind: 'number', value: this.take(8).readDoubleBE(0) };
+      case 0xcc:
+        return { kind: 'number', value: this.u8() };
+      case 0xcd:
+        return { kind: 'number', value: this.u16() };
+      case 0xce:
+        return { kind: 'number', value: this.u32() };
+      case 0xcf:
+        return { kind: 'number', value: Number(this.take(8).readBigUInt64BE(0)) };
+      case 0xd0:
+        return { kind: 'number', value: this.take(1).readInt8(0) };
+      case 0xd1:
+        return { kind: 'number', value: this.take(2).readInt16BE(0) };
+      case 0xd2:
+        return { kind: 'number', value: this.take(4).readInt32BE(0) };
+      case 0xd3:
+        return { kind: 'number', value: Number(this.take(8).readBigInt64BE(0)) };
+      case 0xd4:
+        return this.ext(1);
+      case 0xd5:
+        return this.ext(2);
+      case 0xd6:
+        return this.ext(4);
+      case 0xd7:
+        return this.ext(8);
+      case 0xd8:
+        return this.ext(16);
+      case 0xd9:
+        return { kind: 'string', value: this.text(this.u8()) };
+      case 0xda:
+        return { kind: 'string', value: this.text(this.u16()) };
+      case 0xdb:
+        return { kind: 'string', value: this.text(this.u32()) };
+      case 0xdc:
+        return { kind: 'array', count: this.u16() };
+      case 0xdd:
+        return { kind: 'array', count: this.u32() };
+      case 0xde:
+        return { kind: 'map', count: this.u16() };
+      case 0xdf:
+        return { kind: 'map', count: this.u32() };
+      default:
+        throw new MsgpackFormatError(`unsupported MessagePack tag 0x${tag.toString(16)} at byte ${this.offset - 1}`);
     }
   }
 

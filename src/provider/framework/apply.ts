@@ -5,7 +5,8 @@
 import { reportThrown } from './thrown-errors';
 import type { AttributePath, DataSourceDefinition, HandlerContext, Model, ObjectSchema, ResourceDefinition, Value } from './types';
 import { Unknown } from './types';
-import { cloneValue, isObject, normalizeObject, nullUnknowns } from './values';
+import { cloneValue, isObject, nullUnknowns } from '../codec/cty-values';
+import { normalizeObject } from './values';
 
 export interface ApplyInput {
   /** Null on create. */
@@ -15,7 +16,7 @@ export interface ApplyInput {
 }
 
 /** Returns the new state: null when the object does not exist (deleted, or create failed). */
-export async function applyResourceChange(definition: ResourceDefinition, input: ApplyInput, ctx: HandlerContext): Promise<Model | null> {
+export async function applyResourceChange<D>(definition: ResourceDefinition<Model, D>, input: ApplyInput, ctx: HandlerContext<D>): Promise<Model | null> {
   const { schema } = definition;
   const prior = input.prior === null ? null : normalizeObject(cloneValue(input.prior), schema);
 
@@ -43,7 +44,7 @@ export async function applyResourceChange(definition: ResourceDefinition, input:
 }
 
 /** Returns the refreshed state, or null when the object is gone (Terraform drops it from state). */
-export async function readResource(definition: ResourceDefinition, state: Value, ctx: HandlerContext): Promise<Model | null> {
+export async function readResource<D>(definition: ResourceDefinition<Model, D>, state: Value, ctx: HandlerContext<D>): Promise<Model | null> {
   if (state === null) return null;
   const current = normalizeObject(cloneValue(state), definition.schema);
   let result: Model | null;
@@ -61,7 +62,7 @@ export async function readResource(definition: ResourceDefinition, state: Value,
 }
 
 /** Returns the imported state (then read by Terraform), or null with an error diagnostic. */
-export async function importResource(definition: ResourceDefinition, id: string, ctx: HandlerContext): Promise<Model | null> {
+export async function importResource<D>(definition: ResourceDefinition<Model, D>, id: string, ctx: HandlerContext<D>): Promise<Model | null> {
   let result: Model | null;
   try {
     result = definition.importState ? await definition.importState(id, ctx) : importById(definition.schema, id);
@@ -80,7 +81,7 @@ export async function importResource(definition: ResourceDefinition, id: string,
   return withoutUnknowns(definition.typeName, normalizeObject(result, definition.schema), ctx);
 }
 
-export async function readDataSource(definition: DataSourceDefinition, config: Value, ctx: HandlerContext): Promise<Model | null> {
+export async function readDataSource<D>(definition: DataSourceDefinition<Model, D>, config: Value, ctx: HandlerContext<D>): Promise<Model | null> {
   const input = normalizeObject(cloneValue(config), definition.schema);
   let result: Model;
   try {
@@ -99,7 +100,7 @@ function importById(schema: ObjectSchema, id: string): Model {
 }
 
 /** Every known planned value must land in state unchanged, and state holds no unknowns. */
-function checkedState(definition: ResourceDefinition, result: Model, planned: Model, ctx: HandlerContext): Model {
+function checkedState<D>(definition: ResourceDefinition<Model, D>, result: Model, planned: Model, ctx: HandlerContext<D>): Model {
   const changed: AttributePath[] = [];
   findChangedKnownValues(planned, result, [], changed);
   if (changed.length > 0) {
@@ -127,7 +128,7 @@ function findChangedKnownValues(planned: Value, actual: Value, at: AttributePath
   if (planned !== actual || isObject(planned) || Array.isArray(planned)) out.push(at);
 }
 
-function withoutUnknowns(typeName: string, state: Model, ctx: HandlerContext): Model {
+function withoutUnknowns(typeName: string, state: Model, ctx: Pick<HandlerContext, 'diagnostics'>): Model {
   const { value, paths } = nullUnknowns(state);
   if (paths.length > 0) {
     ctx.diagnostics.error(
@@ -139,5 +140,8 @@ function withoutUnknowns(typeName: string, state: Model, ctx: HandlerContext): M
 }
 
 function formatPath(path: AttributePath): string {
-  return path.map((step) => (typeof step === 'number' ? `[${step}]` : step)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((step) => (typeof step === 'number' ? `[${step}]` : step))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }

@@ -15,7 +15,8 @@ import {
   type ResourceDefinition,
   type Value,
 } from './types';
-import { cloneValue, isObject, isWhollyKnown, normalizeObject, valuesEqual } from './values';
+import { cloneValue, isObject, isWhollyKnown, valuesEqual } from '../codec/cty-values';
+import { normalizeObject } from './values';
 
 export interface PlanInput {
   /** Null on create. */
@@ -31,7 +32,7 @@ export interface PlanResult {
   requiresReplace: AttributePath[];
 }
 
-export async function planResourceChange(definition: ResourceDefinition, input: PlanInput, ctx: HandlerContext): Promise<PlanResult> {
+export async function planResourceChange<D>(definition: ResourceDefinition<Model, D>, input: PlanInput, ctx: HandlerContext<D>): Promise<PlanResult> {
   const { schema } = definition;
   const prior = input.prior === null ? null : normalizeObject(input.prior, schema);
 

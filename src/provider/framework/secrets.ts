@@ -2,9 +2,9 @@
  * Collects the values of sensitive attributes from the values an RPC handles, so that anything
  * the provider says back (diagnostics, logs) can be scrubbed of them.
  */
-import { redactSecrets } from '../../api/redact';
+import { redactSecrets } from '../../secrets';
 import type { ObjectSchema, Value } from './types';
-import { isObject } from './values';
+import { isObject } from '../codec/cty-values';
 
 export class SecretScrubber {
   private readonly secrets = new Set<string>();

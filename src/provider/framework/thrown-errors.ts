@@ -26,7 +26,10 @@ export function reportThrown(error: unknown, diagnostics: Diagnostics, log: Logg
 
 /** `MAX_ACTIVE_TOKENS` -> `Max Active Tokens`. */
 function summaryFor(error: ProtectorError): string {
-  const words = error.code.toLowerCase().split(/[_\s-]+/).filter(Boolean);
+  const words = error.code
+    .toLowerCase()
+    .split(/[_\s-]+/)
+    .filter(Boolean);
   if (words.length === 0) return error.kind === 'usage' ? 'Invalid Configuration' : 'Protector API Error';
   return words.map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');
 }

@@ -1,21 +1,14 @@
 /**
  * The resource framework's public interface. A resource or data source is one file exporting a
- * definition built from these types; resource code never sees gRPC, msgpack or cty. The framework
- * (`./resource-rpc.ts`) turns definitions into tfplugin6 answers.
+ * definition built from these types; resource code never sees gRPC, msgpack or cty. The
+ * framework (./plan, ./apply, ./validate) gives definitions Terraform's semantics, and the
+ * tfplugin6 adapter (../tfplugin6) serves them. Handlers get the provider's dependencies as `D`,
+ * whatever the provider configuration builds: the framework itself knows no API.
  */
-import type { ProtectorClient } from '../../api/client';
+import type { AttributeType, UnknownValue, Value } from '../codec/cty-values';
+import type { Validator } from './validators';
 
-/** A value known only after apply ("(known after apply)" in a plan). */
-export const Unknown: unique symbol = Symbol('unknown');
-export type UnknownValue = typeof Unknown;
-
-export type Value = null | string | number | boolean | UnknownValue | Value[] | { [k: string]: Value };
-
-export type PrimitiveType = 'string' | 'number' | 'bool';
-export type AttributeType =
-  | PrimitiveType
-  | readonly ['list' | 'set' | 'map', AttributeType]
-  | readonly ['object', Readonly<Record<string, AttributeType>>];
+export { Unknown, type AttributeType, type PrimitiveType, type UnknownValue, type Value } from '../codec/cty-values';
 
 export interface ConditionalReplace {
   /** Called with known values only; true when the change of this attribute forces replacement. */
@@ -34,11 +27,16 @@ export interface AttributeSchema {
   sensitive?: boolean;
   /** Planned when config is null (optional+computed attributes only). */
   default?: Value;
-  /** Called only for known, non-null values; returns what to change, or undefined when fine. */
-  validate?: (value: Value) => string | undefined;
+  /**
+   * Called only for known, non-null values; returns what to change, or undefined when fine.
+   * Several run in order until one finds a problem; their descriptions go into the docs.
+   */
+  validate?: Validator | readonly Validator[];
   requiresReplace?: boolean | ConditionalReplace;
   /** A computed value is kept from prior state instead of "(known after apply)". */
   useStateForUnknown?: boolean;
+  /** A computed attribute that may stay null (types the model only), e.g. a due date without a period. */
+  nullable?: boolean;
 }
 
 export interface BlockSchema {
@@ -77,15 +75,9 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-/** Dependencies built at ConfigureProvider; tests build them directly, without gRPC. */
-export interface ProviderDeps {
-  api: ProtectorClient;
-  clock: { now(): Date };
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export interface HandlerContext {
-  deps: ProviderDeps;
+/** `D`: the dependencies built at ConfigureProvider; tests build them directly, without gRPC. */
+export interface HandlerContext<D = unknown> {
+  deps: D;
   diagnostics: Diagnostics;
   log: Logger;
   /** Aborted when Terraform calls StopProvider (Ctrl-C). */
@@ -97,58 +89,59 @@ export interface HandlerContext {
   deleteReason?: 'destroy' | 'replace';
 }
 
-/** A resource's model; declare it with `type X = {...}` (an `interface` has no index signature). */
+/** A resource's model: derive it from the schema with {@link ModelOf}. */
 export type Model = { [k: string]: Value };
+
+/** A model at plan time, when any attribute may still be unknown (it depends on another resource). */
+export type Planned<M> = { [K in keyof M]: M[K] | UnknownValue };
 
 export interface PlanRequest<M> {
   /** Null on create. */
   prior: M | null;
-  /** May contain Unknown. */
-  config: M;
+  config: Planned<M>;
   /** Mutable: the framework's plan (defaults, unknowns, state-for-unknown applied). */
-  planned: M;
+  planned: Planned<M>;
   /** Adds the attribute to requires_replace. */
   requireReplace(attribute: keyof M & string, reason?: string): void;
 }
 
-export interface ResourceDefinition<M extends Model = Model> {
+export interface ResourceDefinition<M extends Model = Model, D = unknown> {
   /** e.g. 'protector_connection_configuration'. */
   typeName: string;
   description: string;
   schemaVersion?: number;
   schema: ObjectSchema;
-  /** Config may contain Unknown. */
-  validateConfig?(config: M, diagnostics: Diagnostics): void;
+  validateConfig?(config: Planned<M>, diagnostics: Diagnostics): void;
   /** Not called on destroy. */
-  modifyPlan?(request: PlanRequest<M>, ctx: HandlerContext): Promise<void> | void;
-  create(planned: M, ctx: HandlerContext): Promise<M>;
+  modifyPlan?(request: PlanRequest<M>, ctx: HandlerContext<D>): Promise<void> | void;
+  create(planned: M, ctx: HandlerContext<D>): Promise<M>;
   /** Null: the object is gone and is removed from state. */
-  read(state: M, ctx: HandlerContext): Promise<M | null>;
-  update(prior: M, planned: M, ctx: HandlerContext): Promise<M>;
-  delete(state: M, ctx: HandlerContext): Promise<void>;
+  read(state: M, ctx: HandlerContext<D>): Promise<M | null>;
+  update(prior: M, planned: M, ctx: HandlerContext<D>): Promise<M>;
+  delete(state: M, ctx: HandlerContext<D>): Promise<void>;
   /** Followed by read. Null: nothing with that id exists. */
-  importState?(id: string, ctx: HandlerContext): Promise<M | null>;
+  importState?(id: string, ctx: HandlerContext<D>): Promise<M | null>;
   /** e.g. a plan-time warning on destroy. */
-  planDestroy?(prior: M, ctx: HandlerContext): Promise<void> | void;
+  planDestroy?(prior: M, ctx: HandlerContext<D>): Promise<void> | void;
 }
 
-export interface DataSourceDefinition<M extends Model = Model> {
+export interface DataSourceDefinition<M extends Model = Model, D = unknown> {
   typeName: string;
   description: string;
   schema: ObjectSchema;
-  read(config: M, ctx: HandlerContext): Promise<M>;
+  read(config: M, ctx: HandlerContext<D>): Promise<M>;
 }
 
 /**
  * Widens a typed definition for registration lists; handlers stay typed inside their file.
  * The framework fills every schema attribute, so the model shape holds at runtime.
  */
-export function defineResource<M extends Model>(definition: ResourceDefinition<M>): ResourceDefinition {
-  return definition as unknown as ResourceDefinition;
+export function defineResource<M extends Model, D = unknown>(definition: ResourceDefinition<M, D>): ResourceDefinition<Model, D> {
+  return definition as unknown as ResourceDefinition<Model, D>;
 }
 
-export function defineDataSource<M extends Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
-  return definition as unknown as DataSourceDefinition;
+export function defineDataSource<M extends Model, D = unknown>(definition: DataSourceDefinition<M, D>): DataSourceDefinition<Model, D> {
+  return definition as unknown as DataSourceDefinition<Model, D>;
 }
 
 export interface ProviderConfigureContext {
@@ -159,22 +152,62 @@ export interface ProviderConfigureContext {
   terraformVersion: string;
 }
 
-/**
- * The provider block (`provider "protector" {...}`). `src/provider/provider-config.ts` exports
- * `providerConfig: ProviderConfigDefinition` (use `defineProviderConfig`); the host serves it.
- */
-export interface ProviderConfigDefinition<M extends Model = Model> {
+/** The provider block (`provider "NAME" {...}`): its schema, and how it builds the handlers' dependencies. */
+export interface ProviderConfigDefinition<M extends Model = Model, D = unknown> {
   description: string;
   schema: ObjectSchema;
-  /** Config may contain Unknown. */
-  validateConfig?(config: M, diagnostics: Diagnostics): void;
+  validateConfig?(config: Planned<M>, diagnostics: Diagnostics): void;
   /**
    * Builds the handlers' dependencies. Config may contain Unknown (a provider argument that
    * depends on a resource). Return null after adding an error diagnostic when it cannot.
    */
-  configure(config: M, ctx: ProviderConfigureContext): Promise<ProviderDeps | null> | ProviderDeps | null;
+  configure(config: M, ctx: ProviderConfigureContext): Promise<D | null> | D | null;
 }
 
-export function defineProviderConfig<M extends Model>(definition: ProviderConfigDefinition<M>): ProviderConfigDefinition {
-  return definition as unknown as ProviderConfigDefinition;
+export function defineProviderConfig<M extends Model, D>(definition: ProviderConfigDefinition<M, D>): ProviderConfigDefinition<Model, D> {
+  return definition as unknown as ProviderConfigDefinition<Model, D>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Models derived from schemas: declare the schema `as const satisfies ObjectSchema`, then
+// `type XModel = ModelOf<typeof schema>`.
+// ---------------------------------------------------------------------------------------------
+
+/** The TypeScript type of a known value of a cty type. Object attributes may be null. */
+export type ValueOf<T> = T extends 'string'
+  ? string
+  : T extends 'number'
+    ? number
+    : T extends 'bool'
+      ? boolean
+      : T extends readonly ['list' | 'set', infer E]
+        ? Array<ValueOf<E>>
+        : T extends readonly ['map', infer E]
+          ? { [k: string]: ValueOf<E> }
+          : T extends readonly ['object', infer O]
+            ? { -readonly [K in keyof O]: ValueOf<O[K]> | null }
+            : Value;
+
+/**
+ * An attribute's value when resource code sees it at apply time: inputs are known (required ones
+ * non-null, defaulted ones filled), computed outputs may be unknown until the handler sets them.
+ */
+type AttributeValueOf<A> = A extends { type: infer T }
+  ? A extends { required: true }
+    ? ValueOf<T>
+    : A extends { default: Value }
+      ? ValueOf<T>
+      : A extends { computed: true; optional: true }
+        ? ValueOf<T> | null | UnknownValue
+        : A extends { computed: true }
+          ? ValueOf<T> | UnknownValue | (A extends { nullable: true } ? null : never)
+          : ValueOf<T> | null
+  : never;
+
+type BlockValueOf<B> = B extends { nesting: 'single' } ? ModelOf<B> | null : Array<ModelOf<B>>;
+
+type AttributesModel<S> = S extends { attributes: infer A } ? { -readonly [K in keyof A]: AttributeValueOf<A[K]> } : unknown;
+type BlocksModel<S> = S extends { blocks: infer B } ? { -readonly [K in keyof B]: BlockValueOf<B[K]> } : unknown;
+
+/** The model of a schema declared `as const`: every attribute and block, typed by its flags. */
+export type ModelOf<S> = AttributesModel<S> & BlocksModel<S> extends infer M ? { [K in keyof M]: M[K] } : never;

@@ -1,7 +1,9 @@
 /** ValidateResourceConfig / ValidateDataResourceConfig / ValidateProviderConfig semantics. */
-import { fingerprintOf } from '../../api/fingerprint';
+import { fingerprintOf } from '../../secrets';
 import type { AttributePath, Diagnostics, Model, ObjectSchema, Value } from './types';
-import { isObject, isWhollyKnown, normalizeObject } from './values';
+import { isObject, isWhollyKnown } from '../codec/cty-values';
+import { normalizeObject } from './values';
+import { firstProblem } from './validators';
 
 /**
  * The API's shortest token value. At plan time Terraform validates with known values, so a
@@ -11,12 +13,7 @@ import { isObject, isWhollyKnown, normalizeObject } from './values';
 const POSSIBLE_SECRET_LENGTH = 32;
 
 /** Runs each attribute's validator on known, non-null values, then the definition's own check. */
-export function validateConfig(
-  schema: ObjectSchema,
-  config: Value,
-  diagnostics: Diagnostics,
-  validateObject?: (config: Model, diagnostics: Diagnostics) => void,
-): void {
+export function validateConfig(schema: ObjectSchema, config: Value, diagnostics: Diagnostics, validateObject?: (config: Model, diagnostics: Diagnostics) => void): void {
   const normalized = normalizeObject(config, schema);
   validateAttributes(schema, normalized, [], diagnostics);
   validateObject?.(normalized, diagnostics);
@@ -26,7 +23,7 @@ function validateAttributes(schema: ObjectSchema, value: Model, at: AttributePat
   for (const [name, attribute] of Object.entries(schema.attributes)) {
     const attributeValue = value[name];
     if (!attribute.validate || attributeValue === null || !isWhollyKnown(attributeValue)) continue;
-    const problem = attribute.validate(attributeValue);
+    const problem = firstProblem(attribute.validate, attributeValue);
     if (problem !== undefined) diagnostics.error('Invalid Attribute Value', withoutEchoedSecrets(problem, attributeValue), [...at, name]);
   }
   for (const [name, block] of Object.entries(schema.blocks ?? {})) {

@@ -6,11 +6,13 @@
  * in `protector_token`, whose first instance takes over from the initial token.
  */
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
-import { ConnectionConfigurationIdSchema } from '../../api/schemas';
+import { ConnectionConfigurationIdSchema, TargetSchema } from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
-import type { Diagnostics, HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
-import { defineResource, Unknown } from '../framework/types';
-import { isObject, known } from '../framework/values';
+import type { Diagnostics, HandlerContext, ModelOf, ObjectSchema, Planned, PlanRequest } from '../provider-deps';
+import { defineResource, Unknown } from '../provider-deps';
+import { isObject } from '../codec/cty-values';
+import { eachWholeNumberBetween, lengthBetween, listLengthBetween, matchesSchema, noSurroundingSpaces, oneOf } from '../framework/validators';
+import { known } from '../framework/values';
 
 export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
 
@@ -24,7 +26,7 @@ const IMPORT_ID_FORMAT = 'a connection configuration id such as "ccfg_8h2k4m9x1q
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     id: {
       type: 'string',
@@ -36,13 +38,13 @@ const schema: ObjectSchema = {
       type: 'string',
       required: true,
       description: 'A name that tells people which configuration this is. From 1 to 128 characters. Changing it updates the configuration in place.',
-      validate: (value) => textProblem(value, { min: 1, max: 128, trimmed: true }),
+      validate: [lengthBetween(1, 128), noSurroundingSpaces()],
     },
     description: {
       type: 'string',
       optional: true,
       description: 'A free-text description, up to 1024 characters. Changing or removing it updates the configuration in place.',
-      validate: (value) => textProblem(value, { min: 1, max: 1024, emptyHint: 'remove the argument instead of setting an empty string' }),
+      validate: lengthBetween(1, 1024, { emptyHint: 'remove the argument instead of setting an empty string' }),
     },
     deployment_type: {
       type: 'string',
@@ -51,21 +53,21 @@ const schema: ObjectSchema = {
       description:
         'Where the Protector instances run: `"kubernetes"` or `"reverse_proxy"`. Tokens are tied to the deployment type ' +
         'they were created for, so changing it replaces the configuration (and with it every token).',
-      validate: (value) => enumProblem(value, Object.keys(DEPLOYMENT_TYPES)),
+      validate: oneOf(Object.keys(DEPLOYMENT_TYPES)),
     },
     contract_id: {
       type: 'string',
       required: true,
       requiresReplace: true,
       description: 'The contract the configuration belongs to. Changing it replaces the configuration.',
-      validate: (value) => textProblem(value, { min: 1, max: 64 }),
+      validate: lengthBetween(1, 64),
     },
     group_id: {
       type: 'string',
       required: true,
       requiresReplace: true,
       description: 'The group the configuration belongs to. Changing it replaces the configuration.',
-      validate: (value) => textProblem(value, { min: 1, max: 64 }),
+      validate: lengthBetween(1, 64),
     },
     created_at: {
       type: 'string',
@@ -85,33 +87,30 @@ const schema: ObjectSchema = {
           type: 'string',
           required: true,
           description: 'Host name or IPv4 address of the origin, such as `origin.example.com`.',
-          validate: (value) =>
-            typeof value === 'string' && !(/^[A-Za-z0-9.-]+$/.test(value) && value.length <= 253)
-              ? `expected a host name or IPv4 address such as "origin.example.com", got ${JSON.stringify(value)}`
-              : undefined,
+          validate: matchesSchema(TargetSchema.shape.host, 'a host name or IPv4 address such as "origin.example.com"'),
         },
         ports: {
           type: ['list', 'number'],
           required: true,
           description: 'Ports of the origin, from 1 to 16 of them, each from 1 to 65535.',
-          validate: portsProblem,
+          validate: [listLengthBetween(1, 16, 'ports'), eachWholeNumberBetween(1, 65535)],
         },
         protocol: {
           type: 'string',
           required: true,
           description: 'Protocol spoken to the origin: `"http"` or `"https"`.',
-          validate: (value) => enumProblem(value, Object.keys(PROTOCOLS)),
+          validate: oneOf(Object.keys(PROTOCOLS)),
         },
       },
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Config validators
 // ---------------------------------------------------------------------------------------------
 
-function validateConfig(config: ConnectionConfigurationModel, diagnostics: Diagnostics): void {
+function validateConfig(config: Planned<ConnectionConfigurationModel>, diagnostics: Diagnostics): void {
   if (config.deployment_type === 'kubernetes' && isObject(config.target)) {
     diagnostics.error(
       'Target Not Allowed For Kubernetes',
@@ -132,8 +131,7 @@ function validateConfig(config: ConnectionConfigurationModel, diagnostics: Diagn
 async function modifyPlan(request: PlanRequest<ConnectionConfigurationModel>, ctx: HandlerContext): Promise<void> {
   const { prior, planned } = request;
   if (prior === null) return;
-  // Inputs may still be unknown at plan time (the model types describe apply-time values).
-  const replacedBy = REPLACING_ATTRIBUTES.filter((name) => (planned[name] as Value) !== Unknown && planned[name] !== prior[name]);
+  const replacedBy = REPLACING_ATTRIBUTES.filter((name) => planned[name] !== Unknown && planned[name] !== prior[name]);
   if (replacedBy.length === 0) return;
   await warnTokensRevoked(prior, ctx, `Replacing it (${replacedBy.map((name) => `\`${name}\``).join(', ')} changed) deletes it, which`);
 }
@@ -174,11 +172,7 @@ async function read(state: ConnectionConfigurationModel, ctx: HandlerContext): P
   return readById(known(state.id), ctx);
 }
 
-async function update(
-  prior: ConnectionConfigurationModel,
-  planned: ConnectionConfigurationModel,
-  ctx: HandlerContext,
-): Promise<ConnectionConfigurationModel> {
+async function update(prior: ConnectionConfigurationModel, planned: ConnectionConfigurationModel, ctx: HandlerContext): Promise<ConnectionConfigurationModel> {
   const patch = toPatch(prior, planned);
   const id = known(prior.id);
   if (Object.keys(patch).length === 0) return readExisting(id, ctx);
@@ -203,18 +197,8 @@ async function planDestroy(prior: ConnectionConfigurationModel, ctx: HandlerCont
 // State model
 // ---------------------------------------------------------------------------------------------
 
-type TargetModel = { host: string; ports: number[]; protocol: string };
-
-export type ConnectionConfigurationModel = {
-  id: string | UnknownValue;
-  name: string;
-  description: string | null;
-  deployment_type: string;
-  contract_id: string;
-  group_id: string;
-  target: TargetModel | null;
-  created_at: string | UnknownValue;
-};
+export type ConnectionConfigurationModel = ModelOf<typeof schema>;
+type TargetModel = NonNullable<ConnectionConfigurationModel['target']>;
 
 export const connectionConfigurationResource = defineResource<ConnectionConfigurationModel>({
   typeName: CONNECTION_CONFIGURATION_TYPE,
@@ -247,7 +231,7 @@ async function warnTokensRevoked(prior: ConnectionConfigurationModel, ctx: Handl
       active = ` Active now: ${tokens.active.map((token) => `${token.tokenId} (${token.fingerprint})`).join(', ')}.`;
     }
   } catch (error) {
-    ctx.log.debug('could not list tokens for the destroy warning', { id, error: String((error as Error).message) });
+    ctx.log.debug('could not list tokens for the destroy warning', { id, error: error instanceof Error ? error.message : String(error) });
   }
   ctx.diagnostics.warning(
     'Deleting A Connection Configuration Revokes Its Tokens',
@@ -274,7 +258,7 @@ export function toCreateRequest(planned: ConnectionConfigurationModel): CreateCo
   return {
     name: planned.name,
     ...(planned.description !== null ? { description: planned.description } : {}),
-    deploymentType: DEPLOYMENT_TYPES[planned.deployment_type as keyof typeof DEPLOYMENT_TYPES],
+    deploymentType: apiValueOf(DEPLOYMENT_TYPES, planned.deployment_type),
     contractId: planned.contract_id,
     groupId: planned.group_id,
     ...(planned.target !== null ? { target: toApiTarget(planned.target) } : {}),
@@ -313,7 +297,7 @@ function toApiTarget(target: TargetModel): Target {
   return {
     host: target.host,
     ports: [...target.ports],
-    protocol: PROTOCOLS[target.protocol as keyof typeof PROTOCOLS],
+    protocol: apiValueOf(PROTOCOLS, target.protocol),
   };
 }
 
@@ -322,26 +306,8 @@ function sameTarget(a: TargetModel | null, b: TargetModel | null): boolean {
   return a.host === b.host && a.protocol === b.protocol && a.ports.length === b.ports.length && a.ports.every((port, i) => port === b.ports[i]);
 }
 
-function enumProblem(value: Value, allowed: readonly string[]): string | undefined {
-  if (typeof value !== 'string' || allowed.includes(value)) return undefined;
-  return `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`;
-}
-
-function textProblem(
-  value: Value,
-  rule: { min: number; max: number; trimmed?: boolean; emptyHint?: string },
-): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value.length < rule.min) return `expected at least ${rule.min} character(s), got an empty string${rule.emptyHint ? `; ${rule.emptyHint}` : ''}`;
-  if (value.length > rule.max) return `expected at most ${rule.max} characters, got ${value.length}`;
-  if (rule.trimmed && value.trim() !== value) return `expected no leading or trailing spaces, got ${JSON.stringify(value)}`;
-  return undefined;
-}
-
-function portsProblem(value: Value): string | undefined {
-  if (!Array.isArray(value)) return undefined;
-  if (value.length < 1 || value.length > 16) return `expected from 1 to 16 ports, got ${value.length}`;
-  const bad = value.filter((port) => typeof port === 'number' && !(Number.isInteger(port) && port >= 1 && port <= 65535));
-  if (bad.length > 0) return `expected whole numbers from 1 to 65535, got ${bad.join(', ')}`;
-  return undefined;
+/** The API's spelling of a validated attribute value (the `oneOf` validator allows only the keys). */
+function apiValueOf<T extends Record<string, string>>(mapping: T, value: string): T[keyof T] {
+  if (!Object.prototype.hasOwnProperty.call(mapping, value)) throw new Error(`no API value for ${JSON.stringify(value)}`);
+  return mapping[value as keyof T];
 }

@@ -1,5 +1,5 @@
 /** The resources and data sources the provider serves, in the order the docs list them. */
-import type { DataSourceDefinition, ResourceDefinition } from '../framework/types';
+import type { DataSourceDefinition, ResourceDefinition } from '../provider-deps';
 import { connectionConfigurationResource } from './connection-configuration';
 import { instancesDataSource } from './instances-data-source';
 import { tokenResource } from './token';

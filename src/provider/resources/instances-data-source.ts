@@ -3,21 +3,21 @@
  * heartbeats report them, each with the token it authenticates with (id and fingerprint only).
  */
 import type { Instance } from '../../api/schemas';
-import type { HandlerContext, ObjectSchema, Value } from '../framework/types';
-import { defineDataSource } from '../framework/types';
-import { configurationIdProblem } from './tokens-data-source';
+import type { HandlerContext, ModelOf, ObjectSchema, UnknownValue } from '../provider-deps';
+import { defineDataSource } from '../provider-deps';
+import { connectionConfigurationId } from '../validators';
 
 // ---------------------------------------------------------------------------------------------
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     connection_configuration_id: {
       type: 'string',
       required: true,
       description: 'The id of the connection configuration whose instances to list, such as `ccfg_8h2k4m9x1q`.',
-      validate: configurationIdProblem,
+      validate: connectionConfigurationId,
     },
     id: {
       type: 'string',
@@ -45,7 +45,7 @@ const schema: ObjectSchema = {
         'with, its Protector `version`, `last_heartbeat_at` (RFC 3339) and `status` (`GOOD`, `WARNING` or `PROBLEM`).',
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Read
@@ -64,13 +64,8 @@ async function read(config: InstancesModel, ctx: HandlerContext): Promise<Instan
 // State model
 // ---------------------------------------------------------------------------------------------
 
-type InstanceObject = { [k: string]: Value };
-
-export type InstancesModel = {
-  connection_configuration_id: string;
-  id: string | null;
-  instances: InstanceObject[] | null;
-};
+export type InstancesModel = ModelOf<typeof schema>;
+type InstanceObject = Exclude<InstancesModel['instances'], UnknownValue>[number];
 
 export const instancesDataSource = defineDataSource<InstancesModel>({
   typeName: 'protector_instances',

@@ -7,10 +7,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { TokenIdSchema } from '../../api/schemas';
-import type { HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
-import { defineResource, Unknown } from '../framework/types';
-import { configurationIdProblem } from './tokens-data-source';
+import type { HandlerContext, ModelOf, ObjectSchema, PlanRequest, UnknownValue } from '../provider-deps';
+import { defineResource, Unknown } from '../provider-deps';
+import { matchesPattern, validator } from '../framework/validators';
+import { connectionConfigurationId, tokenId } from '../validators';
 
 export const TOKEN_FILE_TYPE = 'protector_token_file';
 export const DEFAULT_FILE_PERMISSION = '0600';
@@ -19,7 +19,7 @@ export const DEFAULT_FILE_PERMISSION = '0600';
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     id: {
       type: 'string',
@@ -31,17 +31,14 @@ const schema: ObjectSchema = {
       type: 'string',
       required: true,
       description: 'The connection configuration the token belongs to.',
-      validate: configurationIdProblem,
+      validate: connectionConfigurationId,
     },
     token_id: {
       type: 'string',
       required: true,
       description:
         'The token to write, usually `protector_token.NAME.id`. When it changes (a rotation), the file is rewritten in place with the new token.',
-      validate: (value) =>
-        typeof value === 'string' && !TokenIdSchema.safeParse(value).success
-          ? `expected a token id such as "tok_3n5p7r9t2v", got ${JSON.stringify(value)}`
-          : undefined,
+      validate: tokenId,
     },
     path: {
       type: 'string',
@@ -49,7 +46,7 @@ const schema: ObjectSchema = {
       requiresReplace: true,
       description:
         'Absolute path of the file, such as `/etc/protector/token`. Missing parent directories are created (mode 0700). Changing it removes the old file and writes the new one.',
-      validate: (value) => (typeof value === 'string' ? pathProblem(value) : undefined),
+      validate: validator('an absolute file path', (value) => (typeof value === 'string' ? pathProblem(value) : undefined)),
     },
     file_permission: {
       type: 'string',
@@ -58,7 +55,15 @@ const schema: ObjectSchema = {
       default: DEFAULT_FILE_PERMISSION,
       description:
         'Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it. A permission changed outside Terraform is set back. Defaults to `"0600"`.',
-      validate: (value) => (typeof value === 'string' ? permissionProblem(value) : undefined),
+      validate: [
+        // Four digits, as refresh reports them: "640" would differ from "0640" on every plan.
+        matchesPattern(/^0[0-7]{3}$/, 'four octal digits such as "0600" or "0640"'),
+        validator('readable by the owner', (value) =>
+          typeof value === 'string' && (parseInt(value, 8) & 0o400) === 0
+            ? `expected a permission that lets the owner read the file, such as "0600", got ${JSON.stringify(value)}`
+            : undefined,
+        ),
+      ],
     },
     fingerprint: {
       type: 'string',
@@ -70,11 +75,12 @@ const schema: ObjectSchema = {
       type: 'string',
       computed: true,
       useStateForUnknown: true,
+      nullable: true,
       description:
         'SHA-256 (hex) of the file as found on the last refresh; null when the file is missing. It differs from the token\'s hash when the file was changed outside Terraform, and the file is then rewritten.',
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Plan
@@ -84,7 +90,7 @@ const schema: ObjectSchema = {
 function modifyPlan(request: PlanRequest<TokenFileModel>, ctx: HandlerContext): void {
   const { prior, planned } = request;
   if (prior === null) return;
-  if ((planned.token_id as Value) !== prior.token_id) {
+  if (planned.token_id !== prior.token_id) {
     planned.fingerprint = Unknown;
     planned.content_sha256 = Unknown;
     return;
@@ -129,15 +135,7 @@ async function destroy(state: TokenFileModel, ctx: HandlerContext): Promise<void
 // State model
 // ---------------------------------------------------------------------------------------------
 
-export type TokenFileModel = {
-  id: string | UnknownValue;
-  connection_configuration_id: string;
-  token_id: string;
-  path: string;
-  file_permission: string;
-  fingerprint: string | UnknownValue;
-  content_sha256: string | null | UnknownValue;
-};
+export type TokenFileModel = ModelOf<typeof schema>;
 
 export const tokenFileResource = defineResource<TokenFileModel>({
   typeName: TOKEN_FILE_TYPE,
@@ -208,12 +206,5 @@ function sha256Hex(content: string | Buffer): string {
 function pathProblem(value: string): string | undefined {
   if (!path.isAbsolute(value)) return `expected an absolute path such as "/etc/protector/token", got ${JSON.stringify(value)}`;
   if (value.endsWith('/')) return `expected a file path, not a directory, got ${JSON.stringify(value)}`;
-  return undefined;
-}
-
-function permissionProblem(value: string): string | undefined {
-  // Four digits, as refresh reports them: "640" would differ from "0640" on every plan.
-  if (!/^0[0-7]{3}$/.test(value)) return `expected four octal digits such as "0600" or "0640", got ${JSON.stringify(value)}`;
-  if ((parseInt(value, 8) & 0o400) === 0) return `expected a permission that lets the owner read the file, such as "0600", got ${JSON.stringify(value)}`;
   return undefined;
 }

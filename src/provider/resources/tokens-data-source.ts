@@ -3,11 +3,11 @@
  * Metadata only: a token value never passes through this data source.
  */
 import type { Token } from '../../api/schemas';
-import { ConnectionConfigurationIdSchema } from '../../api/schemas';
-import type { AttributeType, HandlerContext, ObjectSchema, Value } from '../framework/types';
-import { defineDataSource } from '../framework/types';
+import { connectionConfigurationId } from '../validators';
+import type { AttributeType, HandlerContext, ModelOf, ObjectSchema, ValueOf } from '../provider-deps';
+import { defineDataSource } from '../provider-deps';
 
-const TOKEN_OBJECT: AttributeType = [
+const TOKEN_OBJECT = [
   'object',
   {
     id: 'string',
@@ -18,19 +18,19 @@ const TOKEN_OBJECT: AttributeType = [
     revoked_at: 'string',
     revoke_reason: 'string',
   },
-];
+] as const satisfies AttributeType;
 
 // ---------------------------------------------------------------------------------------------
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const schema: ObjectSchema = {
+const schema = {
   attributes: {
     connection_configuration_id: {
       type: 'string',
       required: true,
       description: 'The id of the connection configuration whose tokens to list, such as `ccfg_8h2k4m9x1q`.',
-      validate: configurationIdProblem,
+      validate: connectionConfigurationId,
     },
     id: {
       type: 'string',
@@ -49,11 +49,10 @@ const schema: ObjectSchema = {
       type: ['list', TOKEN_OBJECT],
       computed: true,
       description:
-        'The 3 most recently revoked tokens, newest first, with the same fields; `revoke_reason` is `MANUAL`, ' +
-        '`LICENSE_EXPIRED` or `CONFIGURATION_DELETED`.',
+        'The 3 most recently revoked tokens, newest first, with the same fields; `revoke_reason` is `MANUAL`, ' + '`LICENSE_EXPIRED` or `CONFIGURATION_DELETED`.',
     },
   },
-};
+} as const satisfies ObjectSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Read
@@ -73,14 +72,9 @@ async function read(config: TokensModel, ctx: HandlerContext): Promise<TokensMod
 // State model
 // ---------------------------------------------------------------------------------------------
 
-type TokenObject = { [k: string]: Value };
+type TokenObject = ValueOf<typeof TOKEN_OBJECT>;
 
-export type TokensModel = {
-  connection_configuration_id: string;
-  id: string | null;
-  active: TokenObject[] | null;
-  revoked: TokenObject[] | null;
-};
+export type TokensModel = ModelOf<typeof schema>;
 
 export const tokensDataSource = defineDataSource<TokensModel>({
   typeName: 'protector_tokens',
@@ -105,9 +99,4 @@ export function tokenObject(token: Token): TokenObject {
     revoked_at: token.revokedAt ?? null,
     revoke_reason: token.revokeReason ?? null,
   };
-}
-
-export function configurationIdProblem(value: Value): string | undefined {
-  if (typeof value !== 'string' || ConnectionConfigurationIdSchema.safeParse(value).success) return undefined;
-  return `expected a connection configuration id such as "ccfg_8h2k4m9x1q", got ${JSON.stringify(value)}`;
 }

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { buildProviderOnce } from '../../helpers/terraform';
-import { MAGIC_COOKIE_VALUE } from '../../../src/provider/protocol/handshake';
+import { MAGIC_COOKIE_VALUE } from '../../../src/provider/host/handshake';
 
 let bundle: string;
 beforeAll(async () => {

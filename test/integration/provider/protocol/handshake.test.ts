@@ -7,10 +7,10 @@ import { X509Certificate } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { buildProviderOnce } from '../../../helpers/terraform';
-import { loadService } from '../../../../src/provider/protocol/grpc-host';
-import { MAGIC_COOKIE_VALUE } from '../../../../src/provider/protocol/handshake';
-import { createServerCertificate } from '../../../../src/provider/protocol/self-signed-cert';
-import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../../../../src/provider/protocol/tfplugin6-proto';
+import { loadService } from '../../../../src/provider/host/grpc-host';
+import { MAGIC_COOKIE_VALUE } from '../../../../src/provider/host/handshake';
+import { createServerCertificate } from '../../../../src/provider/host/self-signed-cert';
+import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../../../../src/provider/host/proto-descriptors';
 
 type Plugin = ChildProcessByStdio<null, Readable, Readable>;
 

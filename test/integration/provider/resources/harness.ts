@@ -6,7 +6,7 @@
 import { applyResourceChange, importResource, readDataSource, readResource } from '../../../../src/provider/framework/apply';
 import { DiagnosticsCollector, type CollectedDiagnostic } from '../../../../src/provider/framework/diagnostics';
 import { planResourceChange, type PlanResult } from '../../../../src/provider/framework/plan';
-import type { DataSourceDefinition, HandlerContext, LogFields, Logger, Model, ProviderDeps, ResourceDefinition, Value } from '../../../../src/provider/framework/types';
+import type { DataSourceDefinition, HandlerContext, LogFields, Logger, Model, ProviderDeps, ResourceDefinition, Value } from '../../../../src/provider/provider-deps';
 import { validateConfig } from '../../../../src/provider/framework/validate';
 import { configureProvider } from '../../../../src/provider/provider-config';
 import { startInProcessEmulator, type InProcessEmulator } from '../../../helpers/emulator';

@@ -3,7 +3,8 @@
  * against the in-process emulator, with an injected clock (rotation, drain) instead of sleeping.
  */
 import { connectionConfigurationResource } from '../../../../src/provider/resources/connection-configuration';
-import { idempotencyKeyFor, tokenResource as resource } from '../../../../src/provider/resources/token';
+import { idempotencyKeyFor } from '../../../../src/provider/rotation/generate';
+import { tokenResource as resource } from '../../../../src/provider/resources/token';
 import { Unknown, type Model } from '../../../../src/provider/framework/types';
 import { sendHeartbeat } from '../../../helpers/emulator';
 import { expectNoErrors, fakeTime, startHarness, type Harness } from './harness';

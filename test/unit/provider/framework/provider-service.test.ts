@@ -1,5 +1,5 @@
 import { decodeMsgpack, encodeMsgpack } from '../../../../src/provider/codec/cty-msgpack';
-import { ProviderService, type ScopedLogger } from '../../../../src/provider/framework/provider-service';
+import { ProviderService, type ScopedLogger } from '../../../../src/provider/tfplugin6/provider-service';
 import { defineProviderConfig, Unknown, type Model, type ResourceDefinition, type Value } from '../../../../src/provider/framework/types';
 import { impliedType } from '../../../../src/provider/framework/values';
 import type { LogFields } from '../../../../src/provider/framework/types';

@@ -5,8 +5,8 @@
  */
 import type { ProtectorClient } from '../../../../src/api/client';
 import { DiagnosticsCollector } from '../../../../src/provider/framework/diagnostics';
-import type { HandlerContext, LogFields, Logger, Model, ResourceDefinition, Value } from '../../../../src/provider/framework/types';
-import { defineResource } from '../../../../src/provider/framework/types';
+import type { HandlerContext, LogFields, Logger, Model, ResourceDefinition, Value } from '../../../../src/provider/provider-deps';
+import { defineResource } from '../../../../src/provider/provider-deps';
 
 export type Widget = {
   id: Value;

@@ -1,5 +1,5 @@
 import { DiagnosticsCollector } from '../../../../src/provider/framework/diagnostics';
-import { pathToWire } from '../../../../src/provider/framework/schema-wire';
+import { pathToWire } from '../../../../src/provider/tfplugin6/schema-wire';
 import { Unknown } from '../../../../src/provider/framework/types';
 import { validateConfig } from '../../../../src/provider/framework/validate';
 import { newStore, widgetResource } from './test-resource';

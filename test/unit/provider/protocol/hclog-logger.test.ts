@@ -1,4 +1,4 @@
-import { HclogLogger, hclogTimestamp, logLevelFromEnv } from '../../../../src/provider/protocol/hclog-logger';
+import { HclogLogger, hclogTimestamp, logLevelFromEnv } from '../../../../src/provider/host/hclog-logger';
 
 describe('hclog logger', () => {
   test('takes its level from TF_LOG_PROVIDER before TF_LOG, and is off without either', () => {

@@ -1,4 +1,4 @@
-import { durationProblem, formatDuration, parseDuration } from '../../../../src/provider/resources/duration';
+import { durationProblem, formatDuration, parseDuration } from '../../../../src/api/duration';
 
 test.each([
   ['30s', 30_000],

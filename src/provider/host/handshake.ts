@@ -20,7 +20,10 @@ export function startedByTerraform(env: NodeJS.ProcessEnv): boolean {
 export function supportsOurProtocol(env: NodeJS.ProcessEnv): boolean {
   const offered = env.PLUGIN_PROTOCOL_VERSIONS;
   if (!offered) return true; // older clients did not say
-  return offered.split(',').map((item) => item.trim()).includes(String(APP_PROTOCOL_VERSION));
+  return offered
+    .split(',')
+    .map((item) => item.trim())
+    .includes(String(APP_PROTOCOL_VERSION));
 }
 
 export function tlsDisabled(env: NodeJS.ProcessEnv): boolean {

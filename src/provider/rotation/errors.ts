@@ -1,10 +1,10 @@
 /**
- * The errors `protector_token` raises itself (the API client's errors cover the rest). Each says
+ * The errors the token rotation engine raises itself (the API client's errors cover the rest). Each says
  * what happened, why, and what to do; none carries a token value (ids and fingerprints only).
  */
 import type { Instance, Token } from '../../api/schemas';
 import { ExternalError, UsageError } from '../../errors';
-import { formatDuration } from './duration';
+import { ageOf, formatDuration } from '../../api/duration';
 
 /** A new token is needed but the configuration already has the 2 active tokens the API allows. */
 export class TokenCapReachedError extends UsageError {
@@ -66,8 +66,4 @@ export class CreateBeforeDestroyRequiredError extends UsageError {
         'created and registered before the old one is revoked, with no moment without a valid token.',
     );
   }
-}
-
-function ageOf(createdAt: string, now: Date): string {
-  return formatDuration(Math.max(0, now.getTime() - Date.parse(createdAt)));
 }

@@ -4,7 +4,7 @@
  * sensitive attribute must never reach a log line (the framework also scrubs what it has seen).
  */
 import type { LogFields } from '../framework/types';
-import type { ScopedLogger } from '../framework/provider-service';
+import type { ScopedLogger } from '../tfplugin6/provider-service';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off';
 const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, off: 5 };

@@ -1,21 +1,21 @@
 /**
  * Runs the provider process once main.ts has checked it was started by Terraform: logger,
- * gRPC host, and the provider service, whose definitions (zod, the API client) load right after
+ * gRPC host, and the tfplugin6 provider service, whose definitions (zod, the API client) load right after
  * the handshake line is out so they do not delay it.
  */
-import { ProviderService } from '../framework/provider-service';
-import type { DataSourceDefinition, ProviderConfigDefinition, ResourceDefinition } from '../framework/types';
+import { ProviderService } from '../tfplugin6/provider-service';
+import type { DataSourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from '../framework/types';
 import { startHost, type RpcTable } from './grpc-host';
 import { HclogLogger, logLevelFromEnv } from './hclog-logger';
 import { exitWhenParentGoes } from './parent-watch';
 
-export interface ProviderDefinitions {
-  providerConfig: ProviderConfigDefinition;
-  resources: readonly ResourceDefinition[];
-  dataSources: readonly DataSourceDefinition[];
+export interface ProviderDefinitions<D> {
+  providerConfig: ProviderConfigDefinition<Model, D>;
+  resources: readonly ResourceDefinition<Model, D>[];
+  dataSources: readonly DataSourceDefinition<Model, D>[];
 }
 
-export function runProvider(loadDefinitions: () => ProviderDefinitions, env: NodeJS.ProcessEnv = process.env): void {
+export function runProvider<D>(loadDefinitions: () => ProviderDefinitions<D>, env: NodeJS.ProcessEnv = process.env): void {
   const log = new HclogLogger({ level: logLevelFromEnv(env), module: 'provider.protector' });
   process.on('uncaughtException', (error) => {
     log.error('uncaught exception; exiting', { error: error.name });
@@ -28,7 +28,7 @@ export function runProvider(loadDefinitions: () => ProviderDefinitions, env: Nod
 
   let table: RpcTable | undefined;
   const provider = (): RpcTable => {
-    if (!table) table = rpcTable(new ProviderService({ ...loadDefinitions(), log }));
+    if (!table) table = rpcTable(new ProviderService<D>({ ...loadDefinitions(), log }));
     return table;
   };
 
@@ -66,13 +66,12 @@ const RPC_METHODS = [
   'ImportResourceState',
   'ReadDataSource',
   'StopProvider',
-] as const satisfies ReadonlyArray<keyof ProviderService>;
+] as const satisfies ReadonlyArray<keyof ProviderService<unknown>>;
 
-function rpcTable(service: ProviderService): RpcTable {
+function rpcTable<D>(service: ProviderService<D>): RpcTable {
   const table: RpcTable = {};
   for (const name of RPC_METHODS) {
-    const method = service[name] as (request: never) => Promise<object>;
-    table[name] = method.bind(service);
+    table[name] = (request: never) => service[name](request);
   }
   return table;
 }

@@ -1,17 +1,18 @@
 /**
- * The tfplugin6 Provider service over the framework: decodes each request's DynamicValues, runs
- * the definitions' semantics (./plan, ./apply, ./validate) and encodes the answer. Messages are
- * plain objects with the .proto's snake_case field names; the gRPC host (../protocol) dispatches
- * each RPC by name to the method of the same name here.
+ * The tfplugin6 Provider service over the resource framework: decodes each request's
+ * DynamicValues, runs the definitions' semantics (../framework: plan, apply, validate) and encodes
+ * the answer. Messages are plain objects with the .proto's snake_case field names
+ * (./tfplugin6.proto); the gRPC host (../host) dispatches each RPC by name to the method of the
+ * same name here. `D` is whatever the provider configuration builds for the handlers.
  */
 import { CodecError, decodeMsgpack, encodeMsgpack } from '../codec/cty-msgpack';
 import { valueFromJson } from '../codec/cty-json';
-import { applyResourceChange, importResource, readDataSource, readResource } from './apply';
-import { DiagnosticsCollector } from './diagnostics';
-import { planResourceChange } from './plan';
+import { applyResourceChange, importResource, readDataSource, readResource } from '../framework/apply';
+import { DiagnosticsCollector } from '../framework/diagnostics';
+import { planResourceChange } from '../framework/plan';
 import { schemaToWire, pathToWire, type WireSchema, type WireStep } from './schema-wire';
-import { SecretScrubber } from './secrets';
-import { reportThrown } from './thrown-errors';
+import { SecretScrubber } from '../framework/secrets';
+import { reportThrown } from '../framework/thrown-errors';
 import type {
   DataSourceDefinition,
   HandlerContext,
@@ -20,12 +21,11 @@ import type {
   Model,
   ObjectSchema,
   ProviderConfigDefinition,
-  ProviderDeps,
   ResourceDefinition,
   Value,
-} from './types';
-import { validateConfig } from './validate';
-import { impliedType } from './values';
+} from '../framework/types';
+import { validateConfig } from '../framework/validate';
+import { impliedType } from '../framework/values';
 
 export interface WireDynamicValue {
   msgpack?: Buffer | Uint8Array;
@@ -43,10 +43,10 @@ export interface ScopedLogger extends Logger {
   with(fields: LogFields): ScopedLogger;
 }
 
-export interface ProviderServiceOptions {
-  providerConfig: ProviderConfigDefinition;
-  resources: readonly ResourceDefinition[];
-  dataSources: readonly DataSourceDefinition[];
+export interface ProviderServiceOptions<D> {
+  providerConfig: ProviderConfigDefinition<Model, D>;
+  resources: readonly ResourceDefinition<Model, D>[];
+  dataSources: readonly DataSourceDefinition<Model, D>[];
   log: ScopedLogger;
 }
 
@@ -58,14 +58,14 @@ interface Call {
   schema: ObjectSchema | undefined;
 }
 
-export class ProviderService {
-  private readonly resources = new Map<string, ResourceDefinition>();
-  private readonly dataSources = new Map<string, DataSourceDefinition>();
+export class ProviderService<D = unknown> {
+  private readonly resources = new Map<string, ResourceDefinition<Model, D>>();
+  private readonly dataSources = new Map<string, DataSourceDefinition<Model, D>>();
   private readonly stopController = new AbortController();
-  private deps: ProviderDeps | null = null;
+  private deps: D | null = null;
   private schemaResponse: object | undefined;
 
-  constructor(private readonly options: ProviderServiceOptions) {
+  constructor(private readonly options: ProviderServiceOptions<D>) {
     for (const resource of options.resources) this.resources.set(resource.typeName, resource);
     for (const dataSource of options.dataSources) this.dataSources.set(dataSource.typeName, dataSource);
   }
@@ -75,7 +75,7 @@ export class ProviderService {
     return this.stopController.signal;
   }
 
-  async GetProviderSchema(): Promise<object> {
+  GetProviderSchema(): Promise<object> {
     if (!this.schemaResponse) {
       const resourceSchemas: Record<string, WireSchema> = {};
       for (const resource of this.resources.values()) {
@@ -93,17 +93,17 @@ export class ProviderService {
         server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
       };
     }
-    return this.schemaResponse;
+    return Promise.resolve(this.schemaResponse);
   }
 
-  async ValidateProviderConfig(request: { config?: WireDynamicValue }): Promise<object> {
+  ValidateProviderConfig(request: { config?: WireDynamicValue }): Promise<object> {
     const definition = this.options.providerConfig;
     const call = this.call('ValidateProviderConfig', definition.schema);
     this.guard(call, 'validated the provider configuration', () => {
       const config = this.decode(request.config, definition.schema, call);
       validateConfig(definition.schema, config, call.diagnostics, definition.validateConfig?.bind(definition));
     });
-    return { diagnostics: this.diagnosticsOf(call) };
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
   }
 
   async ConfigureProvider(request: { terraform_version?: string; config?: WireDynamicValue }): Promise<object> {
@@ -119,10 +119,10 @@ export class ProviderService {
       });
       if (deps) this.deps = deps;
     });
-    return { diagnostics: this.diagnosticsOf(call) };
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
   }
 
-  async ValidateResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+  ValidateResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
     const resource = this.resources.get(request.type_name);
     const call = this.call('ValidateResourceConfig', resource?.schema, request.type_name);
     if (resource) {
@@ -131,10 +131,10 @@ export class ProviderService {
         validateConfig(resource.schema, config, call.diagnostics, resource.validateConfig?.bind(resource));
       });
     } else this.unknownType(call, 'resource', request.type_name);
-    return { diagnostics: this.diagnosticsOf(call) };
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
   }
 
-  async ValidateDataResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+  ValidateDataResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
     const dataSource = this.dataSources.get(request.type_name);
     const call = this.call('ValidateDataResourceConfig', dataSource?.schema, request.type_name);
     if (dataSource) {
@@ -142,10 +142,10 @@ export class ProviderService {
         validateConfig(dataSource.schema, this.decode(request.config, dataSource.schema, call), call.diagnostics);
       });
     } else this.unknownType(call, 'data source', request.type_name);
-    return { diagnostics: this.diagnosticsOf(call) };
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
   }
 
-  async UpgradeResourceState(request: { type_name: string; version?: number | string; raw_state?: { json?: Buffer; flatmap?: Record<string, string> } }): Promise<object> {
+  UpgradeResourceState(request: { type_name: string; version?: number | string; raw_state?: { json?: Buffer; flatmap?: Record<string, string> } }): Promise<object> {
     const resource = this.resources.get(request.type_name);
     const call = this.call('UpgradeResourceState', resource?.schema, request.type_name);
     let upgraded: Value = null;
@@ -153,7 +153,10 @@ export class ProviderService {
       this.guard(call, `upgraded the stored state of ${resource.typeName}`, () => {
         const json = request.raw_state?.json;
         if (!json || json.length === 0) {
-          call.diagnostics.error('Unsupported State Format', 'The stored state is in the legacy flatmap format, which this provider never wrote. Remove the resource from state and import it again.');
+          call.diagnostics.error(
+            'Unsupported State Format',
+            'The stored state is in the legacy flatmap format, which this provider never wrote. Remove the resource from state and import it again.',
+          );
           return;
         }
         upgraded = valueFromJson(JSON.parse(Buffer.from(json).toString('utf8')), impliedType(resource.schema), {
@@ -161,7 +164,7 @@ export class ProviderService {
         });
       });
     } else this.unknownType(call, 'resource', request.type_name);
-    return { upgraded_state: this.encode(upgraded, resource?.schema, call), diagnostics: this.diagnosticsOf(call) };
+    return Promise.resolve({ upgraded_state: this.encode(upgraded, resource?.schema, call), diagnostics: this.diagnosticsOf(call) });
   }
 
   async ReadResource(request: { type_name: string; current_state?: WireDynamicValue; private?: Buffer }): Promise<object> {
@@ -179,7 +182,13 @@ export class ProviderService {
     return { new_state: this.encode(state, resource?.schema, call), private: request.private ?? Buffer.alloc(0), diagnostics: this.diagnosticsOf(call) };
   }
 
-  async PlanResourceChange(request: { type_name: string; prior_state?: WireDynamicValue; proposed_new_state?: WireDynamicValue; config?: WireDynamicValue; prior_private?: Buffer }): Promise<object> {
+  async PlanResourceChange(request: {
+    type_name: string;
+    prior_state?: WireDynamicValue;
+    proposed_new_state?: WireDynamicValue;
+    config?: WireDynamicValue;
+    prior_private?: Buffer;
+  }): Promise<object> {
     const resource = this.resources.get(request.type_name);
     const call = this.call('PlanResourceChange', resource?.schema, request.type_name);
     let planned: Value = null;
@@ -209,7 +218,13 @@ export class ProviderService {
     };
   }
 
-  async ApplyResourceChange(request: { type_name: string; prior_state?: WireDynamicValue; planned_state?: WireDynamicValue; config?: WireDynamicValue; planned_private?: Buffer }): Promise<object> {
+  async ApplyResourceChange(request: {
+    type_name: string;
+    prior_state?: WireDynamicValue;
+    planned_state?: WireDynamicValue;
+    config?: WireDynamicValue;
+    planned_private?: Buffer;
+  }): Promise<object> {
     const resource = this.resources.get(request.type_name);
     const call = this.call('ApplyResourceChange', resource?.schema, request.type_name);
     let newState: Value = null;
@@ -266,10 +281,10 @@ export class ProviderService {
     return { state: this.encode(state, dataSource?.schema, call), diagnostics: this.diagnosticsOf(call) };
   }
 
-  async StopProvider(): Promise<object> {
+  StopProvider(): Promise<object> {
     this.options.log.info('StopProvider: cancelling in-flight operations');
     this.stopController.abort();
-    return { Error: '' };
+    return Promise.resolve({ Error: '' });
   }
 
   private call(rpc: string, schema: ObjectSchema | undefined, typeName?: string): Call {
@@ -280,8 +295,8 @@ export class ProviderService {
     return { diagnostics, scrubber, log: scrubbingLogger(scoped, scrubber), schema };
   }
 
-  private handlerContext(call: Call): HandlerContext | null {
-    if (!this.deps) {
+  private handlerContext(call: Call): HandlerContext<D> | null {
+    if (this.deps === null) {
       call.diagnostics.error(
         'Provider Not Configured',
         'Terraform asked for an operation before the provider was configured successfully. Fix the errors reported for the provider block first.',

@@ -78,10 +78,7 @@ const OID = {
 
 export function createServerCertificate(now = new Date()): ServerCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const name = sequence(
-    set(sequence(oid(OID.organization), utf8String('HashiCorp'))),
-    set(sequence(oid(OID.commonName), utf8String('localhost'))),
-  );
+  const name = sequence(set(sequence(oid(OID.organization), utf8String('HashiCorp'))), set(sequence(oid(OID.commonName), utf8String('localhost'))));
   const signatureAlgorithm = sequence(oid(OID.ecdsaWithSha256));
   const serial = randomBytes(16);
   serial[0] &= 0x7f; // positive

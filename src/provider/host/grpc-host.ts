@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { parse } from 'protobufjs';
 import type { HclogLogger } from './hclog-logger';
 import { handshakeLine, tlsDisabled } from './handshake';
 import { createServerCertificate } from './self-signed-cert';
-import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from './tfplugin6-proto';
+import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO, type ProtoDescriptor } from './proto-descriptors';
 
 /** An RPC implementation: the request message in, the response message out. */
 export type RpcHandler = (request: never) => Promise<object>;
@@ -31,9 +30,8 @@ export interface HostOptions {
 
 const MAX_MESSAGE_BYTES = 256 << 20; // Terraform's own limit for provider messages
 
-export function loadService(protoText: string, serviceName: string): grpc.ServiceDefinition {
-  const root = parse(protoText, { keepCase: true }).root;
-  const definition = protoLoader.fromJSON(root.toJSON(), {
+export function loadService(descriptor: ProtoDescriptor, serviceName: string): grpc.ServiceDefinition {
+  const definition = protoLoader.fromJSON(descriptor, {
     keepCase: true,
     longs: Number,
     enums: String,

@@ -1,6 +1,6 @@
 /** Resource schemas as tfplugin6 `Schema` messages (field names as in the .proto, snake_case). */
 import { typeToJson } from '../codec/cty-json';
-import type { AttributePath, AttributeSchema, AttributeType, BlockSchema, ObjectSchema } from './types';
+import type { AttributePath, AttributeSchema, AttributeType, BlockSchema, ObjectSchema } from '../framework/types';
 
 export interface WireAttribute {
   name: string;

@@ -1,0 +1,44 @@
+/**
+ * What this provider's handlers depend on, built by the provider block (./provider-config) at
+ * ConfigureProvider, and the framework's definition types bound to it. Resources import their
+ * types from here; the framework itself stays free of the API client.
+ */
+import type { ProtectorClient } from '../api/client';
+import * as framework from './framework/types';
+
+export type {
+  AttributePath,
+  AttributeType,
+  Diagnostics,
+  LogFields,
+  Logger,
+  Model,
+  ModelOf,
+  ObjectSchema,
+  Planned,
+  PlanRequest,
+  UnknownValue,
+  Value,
+  ValueOf,
+} from './framework/types';
+export { Unknown } from './framework/types';
+
+export interface ProviderDeps {
+  api: ProtectorClient;
+  clock: { now(): Date };
+  /** Rejects with an AbortError once `signal` aborts (StopProvider). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export type HandlerContext = framework.HandlerContext<ProviderDeps>;
+export type ResourceDefinition<M extends framework.Model = framework.Model> = framework.ResourceDefinition<M, ProviderDeps>;
+export type DataSourceDefinition<M extends framework.Model = framework.Model> = framework.DataSourceDefinition<M, ProviderDeps>;
+export type ProviderConfigDefinition = framework.ProviderConfigDefinition<framework.Model, ProviderDeps>;
+
+export function defineResource<M extends framework.Model>(definition: ResourceDefinition<M>): ResourceDefinition {
+  return framework.defineResource(definition);
+}
+
+export function defineDataSource<M extends framework.Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
+  return framework.defineDataSource(definition);
+}

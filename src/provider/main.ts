@@ -4,7 +4,7 @@
  * process reaches its handshake line fast (Terraform starts it several times per command).
  */
 import { NOT_STARTED_BY_TERRAFORM, startedByTerraform, supportsOurProtocol } from './host/handshake';
-import type { ProviderDefinitions } from './host/run';
+import type { ProviderDefinitions } from './serve';
 import type { ProviderDeps } from './provider-deps';
 
 function main(): void {
@@ -27,7 +27,7 @@ function main(): void {
   // in-flight work cleanly. Dying on SIGINT would lose the state of operations in progress.
   process.on('SIGINT', () => undefined);
 
-  const { runProvider } = require('./host/run') as typeof import('./host/run');
+  const { runProvider } = require('./serve') as typeof import('./serve');
   runProvider(loadDefinitions);
 }
 

@@ -3,8 +3,8 @@
  * comes from TF_LOG_PROVIDER, else TF_LOG. Callers pass names, types and ids only: a value of a
  * sensitive attribute must never reach a log line (the framework also scrubs what it has seen).
  */
-import type { LogFields } from '../framework/types';
-import type { ScopedLogger } from '../tfplugin6/provider-service';
+/** Structured fields of one line; the framework's Logger takes the same shape, so this logger serves it as is. */
+export type LogFields = Record<string, string | number | boolean>;
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off';
 const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, off: 5 };
@@ -35,7 +35,7 @@ export interface HclogOptions {
   fields?: LogFields;
 }
 
-export class HclogLogger implements ScopedLogger {
+export class HclogLogger {
   private readonly threshold: number;
   private readonly write: (line: string) => void;
 

@@ -1,13 +1,13 @@
 /**
- * Runs the provider process once main.ts has checked it was started by Terraform: logger,
+ * The composition root: runs the provider process once main.ts has checked it was started by Terraform: logger,
  * gRPC host, and the tfplugin6 provider service, whose definitions (zod, the API client) load right after
  * the handshake line is out so they do not delay it.
  */
-import { ProviderService } from '../tfplugin6/provider-service';
-import type { DataSourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from '../framework/types';
-import { startHost, type RpcTable } from './grpc-host';
-import { HclogLogger, logLevelFromEnv } from './hclog-logger';
-import { exitWhenParentGoes } from './parent-watch';
+import { ProviderService } from './tfplugin6/provider-service';
+import type { DataSourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from './framework/types';
+import { startHost, type RpcTable } from './host/grpc-host';
+import { HclogLogger, logLevelFromEnv } from './host/hclog-logger';
+import { exitWhenParentGoes } from './host/parent-watch';
 
 export interface ProviderDefinitions<D> {
   providerConfig: ProviderConfigDefinition<Model, D>;

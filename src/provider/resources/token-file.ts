@@ -11,6 +11,7 @@ import { TokenIdSchema } from '../../api/schemas';
 import type { HandlerContext, ObjectSchema, PlanRequest, UnknownValue, Value } from '../framework/types';
 import { defineResource, Unknown } from '../framework/types';
 import { configurationIdProblem } from './tokens-data-source';
+import { filePermissionProblem, warnOnReadableTokenFile } from './file-permission';
 
 export const TOKEN_FILE_TYPE = 'protector_token_file';
 export const DEFAULT_FILE_PERMISSION = '0600';
@@ -58,7 +59,7 @@ const schema: ObjectSchema = {
       default: DEFAULT_FILE_PERMISSION,
       description:
         'Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it. A permission changed outside Terraform is set back. Defaults to `"0600"`.',
-      validate: (value) => (typeof value === 'string' ? permissionProblem(value) : undefined),
+      validate: (value) => (typeof value === 'string' ? filePermissionProblem(value) : undefined),
     },
     fingerprint: {
       type: 'string',
@@ -147,6 +148,7 @@ export const tokenFileResource = defineResource<TokenFileModel>({
     'file renamed into place), so a reader never sees a half-written token. The state keeps only a hash, never the ' +
     'value; a file changed or removed outside Terraform is rewritten on the next apply.',
   schema,
+  validateConfig: warnOnReadableTokenFile,
   modifyPlan,
   create,
   read,
@@ -208,12 +210,5 @@ function sha256Hex(content: string | Buffer): string {
 function pathProblem(value: string): string | undefined {
   if (!path.isAbsolute(value)) return `expected an absolute path such as "/etc/protector/token", got ${JSON.stringify(value)}`;
   if (value.endsWith('/')) return `expected a file path, not a directory, got ${JSON.stringify(value)}`;
-  return undefined;
-}
-
-function permissionProblem(value: string): string | undefined {
-  // Four digits, as refresh reports them: "640" would differ from "0640" on every plan.
-  if (!/^0[0-7]{3}$/.test(value)) return `expected four octal digits such as "0600" or "0640", got ${JSON.stringify(value)}`;
-  if ((parseInt(value, 8) & 0o400) === 0) return `expected a permission that lets the owner read the file, such as "0600", got ${JSON.stringify(value)}`;
   return undefined;
 }

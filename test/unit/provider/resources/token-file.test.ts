@@ -124,6 +124,31 @@ test.each([
   expect(items[0]!.detail).toMatch(message);
 });
 
+// Issue 9, item 4: "0666" was accepted and wrote a world-writable token file.
+test.each(['0666', '0620', '0602', '0622', '0777', '0660'])('file_permission = %p (group or other may write) is refused on that attribute', (mode) => {
+  const items = harness.validate(resource, fileConfig('tok_0000000000', { file_permission: mode }));
+  expect(items).toEqual([expect.objectContaining({ severity: 'error', path: ['file_permission'] })]);
+  expect(items[0]!.detail).toContain(JSON.stringify(mode));
+  expect(items[0]!.detail).toMatch(/write/);
+  expect(items[0]!.detail).toMatch(/"0600"/);
+});
+
+test.each(['0640', '0604', '0644', '0400'])('file_permission = %p is accepted; group/other read gets a warning', (mode) => {
+  const items = harness.validate(resource, fileConfig('tok_0000000000', { file_permission: mode }));
+  expect(items.filter((item) => item.severity === 'error')).toEqual([]);
+  const warnings = items.filter((item) => item.severity === 'warning');
+  if (mode === '0400') expect(warnings).toEqual([]);
+  else {
+    expect(warnings).toEqual([expect.objectContaining({ path: ['file_permission'] })]);
+    expect(warnings[0]!.detail).toMatch(/read/);
+  }
+});
+
+test('the default permission validates without any diagnostic', () => {
+  expect(harness.validate(resource, fileConfig('tok_0000000000'))).toEqual([]);
+  expect(harness.validate(resource, fileConfig('tok_0000000000', { file_permission: '0600' }))).toEqual([]);
+});
+
 test('holdsToken compares the content hash with the fingerprint', () => {
   const value = 'x'.repeat(40);
   const sha = require('node:crypto').createHash('sha256').update(value).digest('hex') as string;

@@ -221,6 +221,17 @@ export class UnexpectedResponseError extends ApiError {
   }
 }
 
+/** The caller's stop signal aborted a call (Terraform's StopProvider, Ctrl-C) while it waited. */
+export class RequestCancelledError extends ApiError {
+  constructor(ctx: RequestContext) {
+    super(
+      'REQUEST_CANCELLED',
+      `${describe(ctx)} was cancelled because the caller is stopping (e.g. Terraform was interrupted). Every call is ` +
+        'safe to repeat: run the command again to finish.',
+    );
+  }
+}
+
 /** A caller-supplied idempotency key the API would refuse; raised before anything is sent. */
 export class InvalidIdempotencyKeyError extends UsageError {
   constructor(reason: string) {

@@ -25,6 +25,8 @@ export interface ExchangeRequest {
   /** Already serialised: what is signed is exactly what is sent. */
   body?: string;
   timeoutMs: number;
+  /** Aborts the request in flight (the caller is stopping). */
+  signal?: AbortSignal;
 }
 
 /** An axios instance that hands every answer back as text, whatever its status. */
@@ -49,6 +51,7 @@ export async function exchange(http: AxiosInstance, request: ExchangeRequest): P
       headers: request.headers,
       data: request.body,
       timeout: request.timeoutMs,
+      signal: request.signal,
     });
     const retryAfter = response.headers['retry-after'];
     return {

@@ -18,6 +18,7 @@ export {
   ApiUnavailableError,
   MalformedResponseError,
   UnexpectedResponseError,
+  RequestCancelledError,
   InvalidIdempotencyKeyError,
   InvalidClientOptionsError,
   type FieldError,

@@ -91,12 +91,14 @@ export interface ConfigureOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives the client's request log events (never token values). */
   apiLogger?: (event: ApiLogEvent) => void;
+  /** StopProvider's signal: it cancels API calls in flight and their retry waits. */
+  signal?: AbortSignal;
 }
 
 export const providerConfig = defineProviderConfig({
   description: providerDescription,
   schema: providerSchema,
-  configure: (config, ctx) => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
+  configure: (config, ctx) => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log), signal: ctx.signal }) ?? null,
 });
 
 /** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */
@@ -143,6 +145,7 @@ export function configureProvider(
     maxRetries: settings.maxRetries,
     logger: options.apiLogger,
     userAgent: `terraform-provider-protector/${packageVersion}`,
+    signal: options.signal,
   });
   return { api, clock: systemClock, sleep };
 }

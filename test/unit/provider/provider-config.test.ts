@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProtectorClient } from '../../../src/api/client';
+import { RequestCancelledError } from '../../../src/api/errors';
 import { DiagnosticsCollector } from '../../../src/provider/framework/diagnostics';
 import { Unknown, type Value } from '../../../src/provider/framework/types';
 import { configureProvider, parseProviderSettings, providerSchema } from '../../../src/provider/provider-config';
@@ -143,6 +144,16 @@ describe('configureProvider', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  test('the stop signal given at configure time cancels API calls (StopProvider interrupts any wait)', async () => {
+    // Issue 9, item 2: the client's retries and waits used to ignore StopProvider.
+    const edgerc = path.join(home, '.edgerc');
+    fs.writeFileSync(edgerc, EDGERC);
+    const stop = new AbortController();
+    const deps = configureProvider(block({ edgerc }), new DiagnosticsCollector(), { env: { HOME: home }, signal: stop.signal });
+    stop.abort();
+    await expect(deps!.api.listConnectionConfigurations()).rejects.toBeInstanceOf(RequestCancelledError);
   });
 
   test('sleep resolves after the delay and rejects once aborted', async () => {

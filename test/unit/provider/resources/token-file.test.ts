@@ -115,6 +115,8 @@ test('destroy removes the file, and tolerates it being gone already', async () =
 
 test.each([
   ['path', 'relative/token', /expected an absolute path such as "\/etc\/protector\/token", got "relative\/token"/],
+  ['path', '/proc/self/token', /\/proc is a kernel file system/],
+  ['path', '/sys/../sys/kernel/token', /\/sys is a kernel file system/],
   ['file_permission', '0200', /lets the owner read the file/],
   ['file_permission', '640', /four octal digits/],
   ['token_id', 'abc', /expected a token id/],
@@ -168,3 +170,82 @@ test('a token value put where an id or a path belongs is never echoed by the val
     expect(items[0]!.detail).toContain(fingerprintOf(value));
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 9, items 2 and 3: file-system mistakes are user errors with the path and what to change,
+// a path under /proc fails at once (Node's recursive mkdir looped there for ever), and a stop
+// (StopProvider, Ctrl-C) interrupts a write that is still waiting.
+// ---------------------------------------------------------------------------------------------
+
+/** The single error of the last call: a user-facing one, not "Internal Provider Error ... a bug". */
+function userError(): { summary: string; detail: string } {
+  const errors = harness.last.filter((item) => item.severity === 'error');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]!.summary).not.toMatch(/Internal/);
+  expect(errors[0]!.detail).not.toMatch(/bug/i);
+  return errors[0]!;
+}
+
+test('a path under /proc fails at once with a user error naming the path', async () => {
+  const file = `/proc/protector-test-${process.pid}/token`;
+  const state = await harness.apply(resource, null, (await harness.plan(resource, null, fileConfig(token.id, { path: file }))).planned);
+  expect(state).toBeNull();
+  const { detail } = userError();
+  expect(detail).toContain(`/proc/protector-test-${process.pid}`);
+  expect(detail).toMatch(/`path`/);
+}, 20_000);
+
+test('a path under /sys (EPERM) is a user error naming the path', async () => {
+  const file = `/sys/protector-test-${process.pid}/token`;
+  expect(await harness.apply(resource, null, (await harness.plan(resource, null, fileConfig(token.id, { path: file }))).planned)).toBeNull();
+  const { detail } = userError();
+  expect(detail).toContain(`/sys/protector-test-${process.pid}`);
+  expect(detail).toMatch(/`path`/);
+}, 20_000);
+
+test('a parent that is a file is a user error naming that file', async () => {
+  const blocker = path.join(dir, 'not-a-directory');
+  fs.writeFileSync(blocker, 'x');
+  const file = path.join(blocker, 'sub', 'token');
+  expect(await harness.apply(resource, null, (await harness.plan(resource, null, fileConfig(token.id, { path: file }))).planned)).toBeNull();
+  const { detail } = userError();
+  expect(detail).toContain(blocker);
+  expect(detail).toMatch(/is a file/);
+  expect(fs.readFileSync(blocker, 'utf8')).toBe('x');
+});
+
+test('a path that is a directory is a user error on write, refresh and destroy', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  const file = state!.path as string;
+  fs.rmSync(file);
+  fs.mkdirSync(file);
+
+  expect(await harness.read(resource, state!)).toEqual(state); // unchanged
+  expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
+
+  await harness.apply(resource, state, { ...state!, content_sha256: Unknown });
+  expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
+  expect(fs.readdirSync(path.dirname(file))).toEqual(['token']); // no temporary left behind
+
+  expect(await harness.apply(resource, state, null)).toEqual(state); // still there: kept in state
+  expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
+});
+
+test('a stop interrupts a write still waiting for the API, and nothing is written', async () => {
+  await harness.emulator.control.setFaults({ latencyMs: 20_000, maxFaults: 1 });
+  const file = path.join(dir, 'stopped', 'token');
+  const plan = await harness.plan(resource, null, fileConfig(token.id, { path: file }));
+  const started = Date.now();
+  const applying = harness.apply(resource, null, plan.planned);
+  setTimeout(() => harness.stop(), 300);
+  try {
+    expect(await applying).toBeNull();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const { detail } = userError();
+    expect(detail).toMatch(/interrupted|stopp/i);
+    expect(fs.existsSync(file)).toBe(false);
+  } finally {
+    harness.restart();
+    await harness.emulator.control.setFaults({});
+  }
+}, 40_000);

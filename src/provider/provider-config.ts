@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { ProtectorClient } from '../api/client';
-import { expandHome, loadCredentials } from '../api/credentials';
+import { expandHome, loadCredentials, MissingSectionError } from '../api/credentials';
 import { UsageError } from '../errors';
 import { version as packageVersion } from '../../package.json';
 import type { ApiLogEvent } from '../api/client';
@@ -128,7 +128,7 @@ export function configureProvider(
     credentials = loadCredentials({ edgerc: settings.edgerc, section: settings.section, env });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const where: AttributePath | undefined = settings.edgerc ? ['edgerc'] : undefined;
+    const where: AttributePath | undefined = error instanceof MissingSectionError ? ['section'] : settings.edgerc ? ['edgerc'] : undefined;
     diagnostics.error(
       'Missing API Credentials',
       `${error.message} Set the provider's \`edgerc\` (and \`section\`) arguments to an .edgerc file that holds ` +

@@ -122,6 +122,31 @@ describe('configureProvider', () => {
     expect(diagnostics.items[0]!.detail).toContain(missing);
   });
 
+  // Issue 9, item 10: a missing named section fell back silently to the AKAMAI_* variables.
+  test('a section missing from the edgerc file is an error on section naming the file and its sections, not a fallback', () => {
+    const edgerc = path.join(home, 'team.edgerc');
+    fs.writeFileSync(edgerc, EDGERC + EDGERC.replace('[default]', '[emulator]'));
+    const env = { HOME: home, AKAMAI_HOST: 'akab-prod.luna.akamaiapis.net', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
+    const cases: Array<Record<string, Value>> = [{ edgerc, section: 'typo' }, { section: 'typo' }];
+    for (const settings of cases) {
+      if (!('edgerc' in settings)) fs.copyFileSync(edgerc, path.join(home, '.edgerc'));
+      const diagnostics = new DiagnosticsCollector();
+      expect(configureProvider(block(settings), diagnostics, { env })).toBeUndefined();
+      expect(diagnostics.items).toEqual([expect.objectContaining({ severity: 'error', summary: 'Missing API Credentials', path: ['section'] })]);
+      expect(diagnostics.items[0]!.detail).toMatch(/has no section \[typo\]; it has \[default\] and \[emulator\]/);
+    }
+  });
+
+  test('a named section without an edgerc file reads only AKAMAI_<SECTION>_* variables', () => {
+    const plain = { AKAMAI_HOST: 'akab-prod.luna.akamaiapis.net', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
+    const diagnostics = new DiagnosticsCollector();
+    expect(configureProvider(block({ section: 'staging' }), diagnostics, { env: { HOME: home, ...plain } })).toBeUndefined();
+    expect(diagnostics.items[0]!.detail).toMatch(/AKAMAI_STAGING_HOST/);
+    const scoped = { AKAMAI_STAGING_HOST: 'http://127.0.0.1:9', AKAMAI_STAGING_CLIENT_TOKEN: 'a', AKAMAI_STAGING_CLIENT_SECRET: 'b', AKAMAI_STAGING_ACCESS_TOKEN: 'c' };
+    const deps = configureProvider(block({ section: 'staging' }), new DiagnosticsCollector(), { env: { HOME: home, ...plain, ...scoped } });
+    expect(deps?.api.host).toBe('http://127.0.0.1:9');
+  });
+
   test('endpoint overrides the host of the credentials', async () => {
     // The edgerc host points at a closed port; the endpoint at a local server that answers 404.
     const http = await import('node:http');

@@ -139,6 +139,10 @@ export function normaliseHost(rawHost: string, where: string): string {
   if (!/^\/*$/.test(url.pathname) || url.search !== '' || url.hash !== '' || url.hostname === '') {
     throw new CredentialsError(`${where} must be a bare host (optionally with scheme and port), without a path or query.`);
   }
+  // `https://localhost:443@akab-x...` connects to akab-x: user info only hides the real host.
+  if (url.username !== '' || url.password !== '') {
+    throw new CredentialsError(`${where} contains user info ("...@"); write only the host, e.g. "akab-xxxx.luna.akamaiapis.net".`);
+  }
   return `${url.protocol}//${url.host}`;
 }
 

@@ -12,6 +12,7 @@ import {
   errorFromProblem,
 } from './errors';
 import { describeSchemaIssues, describeTransportFailure, redactSecrets, type TransportFailure } from './redact';
+import { isLoopbackHostname } from './hosts';
 import { type Problem, ProblemSchema } from './schemas';
 
 export type Exchange =
@@ -108,8 +109,7 @@ function redactProblem(problem: Problem, secrets: readonly string[]): Problem {
 
 function isLoopback(baseHost: string): boolean {
   try {
-    const hostname = new URL(baseHost).hostname;
-    return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+    return isLoopbackHostname(new URL(baseHost).hostname);
   } catch {
     return false;
   }

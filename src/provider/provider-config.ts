@@ -12,6 +12,7 @@ import { version as packageVersion } from '../../package.json';
 import type { ApiLogEvent } from '../api/client';
 import type { AttributePath, Diagnostics, Logger, ObjectSchema, ProviderDeps, Value } from './framework/types';
 import { defineProviderConfig, Unknown } from './framework/types';
+import { withoutEchoedSecrets } from './framework/validate';
 import { DURATION_HINT, durationProblem, parseDuration } from './resources/duration';
 
 export const DEFAULT_REQUEST_TIMEOUT = '30s';
@@ -213,7 +214,7 @@ export function parseProviderSettings(
     const value = config[name];
     if (value === null || value === undefined) continue;
     const problem = attribute.validate?.(value);
-    if (problem) diagnostics.error('Invalid Provider Argument', `\`${name}\`: ${problem}.`, [name]);
+    if (problem) diagnostics.error('Invalid Provider Argument', withoutEchoedSecrets(`\`${name}\`: ${problem}.`, value), [name]);
   }
   if (diagnostics.hasErrors()) return undefined;
 

@@ -185,6 +185,7 @@ function sha256Hex(content: string | Buffer): string {
 function pathProblem(value: string): string | undefined {
   if (!path.isAbsolute(value)) return `expected an absolute path such as "/etc/protector/token", got ${JSON.stringify(value)}`;
   if (value.endsWith('/')) return `expected a file path, not a directory, got ${JSON.stringify(value)}`;
+  if (value.includes('\u0000')) return `expected a path without NUL characters, got ${JSON.stringify(value)}`;
   const pseudo = pseudoFileSystemOf(path.resolve(value));
   if (pseudo) return `expected a file on a regular file system (${pseudo} is a kernel file system where no file can be created), got ${JSON.stringify(value)}`;
   return undefined;

@@ -22,13 +22,12 @@ export const hugeString: fc.Arbitrary<string> = fc
   .map(([unit, times]) => unit.repeat(times));
 
 /**
- * Strings that look like token values (32+ characters of a token alphabet). Must never appear in
- * any diagnostic, error or log line.
+ * Strings that look like token values (32+ characters of base64url, the alphabet of the API's
+ * token values, e.g. `aap_` + 43 characters). Must never appear in any diagnostic or error.
  */
 export const tokenLike: fc.Arbitrary<string> = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_-]{40,96}$/),
-  fc.base64String({ minLength: 44, maxLength: 88 }).filter((s) => s.length >= 44),
-  fc.stringMatching(/^ptk_[A-Za-z0-9]{40,60}$/),
+  fc.stringMatching(/^aap_[A-Za-z0-9_-]{43}$/),
 );
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -54,7 +53,7 @@ export function secretsIn(...inputs: unknown[]): string[] {
   const found: string[] = [];
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (value.length >= 32 && /^[A-Za-z0-9_+/=-]+$/.test(value)) found.push(value);
+      if (value.length >= 32 && /^[A-Za-z0-9_-]+$/.test(value)) found.push(value);
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (value !== null && typeof value === 'object') Object.values(value as Record<string, unknown>).forEach(visit);
   };

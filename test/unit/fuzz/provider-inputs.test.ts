@@ -101,8 +101,9 @@ const badPermission = fc.oneof(
 const badPath = fc.oneof(
   tokenLike, // relative: no leading "/"
   nastyString.filter((s) => !s.startsWith('/')),
-  nastyString.map((s) => `/proc/${s}`),
-  nastyString.map((s) => `/sys/${s}`),
+  // Without "..": "/proc/../x" is not under /proc.
+  nastyString.map((s) => `/proc/${s.replace(/\.\./g, '_')}`),
+  nastyString.map((s) => `/sys/${s.replace(/\.\./g, '_')}`),
   nastyString.map((s) => `/tmp/${s}/`),
   nastyString.map((s) => `/tmp/${s}\u0000/token`),
 );

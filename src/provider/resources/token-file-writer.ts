@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fileSystemError, type FileContext } from '../fs/file-system-errors';
+import { errnoOf, fileSystemError, type FileContext } from '../fs/file-system-errors';
 import { createParentDirectories } from '../fs/parent-directories';
 import { throwIfStopped } from './stoppable';
 
@@ -51,7 +51,9 @@ export async function inspectFile(file: string, sha256Hex: (content: Buffer) => 
     const [content, stat] = await Promise.all([fs.readFile(file), fs.stat(file)]);
     return { sha256: sha256Hex(content), permission: (stat.mode & 0o777).toString(8).padStart(4, '0') };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // ENOTDIR: a parent became a file, so the token file is not there either; writing it again
+    // reports that parent by name.
+    if (isMissing(error)) return undefined;
     throw fileSystemError(error, file, tokenFileContext(file, 'read the token file'));
   }
 }
@@ -62,7 +64,12 @@ export async function removeFile(file: string): Promise<boolean> {
     await fs.unlink(file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (isMissing(error)) return false;
     throw fileSystemError(error, file, tokenFileContext(file, 'remove the token file'));
   }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errnoOf(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }

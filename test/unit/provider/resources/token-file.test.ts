@@ -231,6 +231,21 @@ test('a path that is a directory is a user error on write, refresh and destroy',
   expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
 });
 
+test('a parent replaced by a file: refresh sees the file missing, the rewrite names the parent, destroy is done', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  const parent = path.dirname(state!.path as string);
+  fs.rmSync(parent, { recursive: true });
+  fs.writeFileSync(parent, 'x');
+
+  const refreshed = await harness.read(resource, state!);
+  expect(harness.last).toEqual([]);
+  expect(refreshed).toMatchObject({ content_sha256: null });
+  await harness.apply(resource, refreshed, { ...refreshed!, content_sha256: Unknown });
+  expect(userError().detail).toContain(`${parent} is a file`);
+  expect(await harness.apply(resource, refreshed, null)).toBeNull();
+  expect(harness.last).toEqual([]);
+});
+
 test('a stop interrupts a write still waiting for the API, and nothing is written', async () => {
   await harness.emulator.control.setFaults({ latencyMs: 20_000, maxFaults: 1 });
   const file = path.join(dir, 'stopped', 'token');

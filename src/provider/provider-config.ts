@@ -37,7 +37,8 @@ export const providerSchema: ObjectSchema = {
       type: 'string',
       optional: true,
       description:
-        'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
+        'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`. ' +
+        'A section named here (or in a file named by `edgerc`) must exist: a missing one is an error, never a fall back to other credentials.',
       validate: (value) =>
         typeof value === 'string' && !/^[A-Za-z0-9_.-]+$/.test(value)
           ? `expected a section name of letters, digits, "_", "." or "-", got ${JSON.stringify(value)}`

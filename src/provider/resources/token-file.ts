@@ -60,7 +60,7 @@ const schema: ObjectSchema = {
       computed: true,
       default: DEFAULT_FILE_PERMISSION,
       description:
-        'Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it. A permission changed outside Terraform is set back. Defaults to `"0600"`.',
+        'Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it, and group and other users must not be able to write it (read access for them gets a warning). A permission changed outside Terraform is set back. Defaults to `"0600"`.',
       validate: (value) => (typeof value === 'string' ? filePermissionProblem(value) : undefined),
     },
     fingerprint: {

@@ -10,8 +10,8 @@ import { errnoOf, fileSystemError, type FileContext } from './file-system-errors
 export interface CreateParentsOptions {
   /** Mode of each directory created (narrowed by the umask, like mkdir(1)). */
   mode: number;
-  /** Aborted by StopProvider: checked before every step. */
-  signal?: AbortSignal;
+  /** Called before every step; throws when the caller is stopping (StopProvider). */
+  checkStopped?: () => void;
   /** The file being written, for error messages. */
   context: FileContext;
 }
@@ -26,7 +26,7 @@ export async function createParentDirectories(dir: string, options: CreateParent
   const missing: string[] = [];
   // Up: find the nearest ancestor that exists.
   for (let current = target; ; current = path.dirname(current)) {
-    options.signal?.throwIfAborted();
+    options.checkStopped?.();
     const kind = await kindOf(current, options.context);
     if (kind === 'directory') break;
     if (kind === 'other') throw fileSystemError(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), current, options.context);
@@ -35,7 +35,7 @@ export async function createParentDirectories(dir: string, options: CreateParent
   }
   // Down: create each missing directory once.
   for (const directory of missing) {
-    options.signal?.throwIfAborted();
+    options.checkStopped?.();
     try {
       await fs.mkdir(directory, { mode: options.mode });
     } catch (error) {

@@ -23,7 +23,8 @@ export function tokenFileContext(file: string, action: string): FileContext {
 export async function writeFileAtomically(file: string, content: string, mode: number, signal: AbortSignal | undefined): Promise<void> {
   const context = tokenFileContext(file, 'write the token file');
   const directory = path.dirname(file);
-  await createParentDirectories(directory, { mode: PARENT_DIRECTORY_MODE, signal, context });
+  const checkStopped = () => throwIfStopped(signal, "was creating the token file's directories");
+  await createParentDirectories(directory, { mode: PARENT_DIRECTORY_MODE, checkStopped, context });
   const temporary = path.join(directory, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let at = directory; // where a refusal is reported: the directory until the rename
   try {

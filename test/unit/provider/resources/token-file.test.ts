@@ -264,3 +264,11 @@ test('a stop interrupts a write still waiting for the API, and nothing is writte
     await harness.emulator.control.setFaults({});
   }
 }, 40_000);
+
+test('a stop between the fetch and the write is reported as an interruption, and nothing is created', async () => {
+  const { writeFileAtomically } = await import('../../../../src/provider/resources/token-file-writer');
+  const { StoppedByTerraformError } = await import('../../../../src/provider/resources/stoppable');
+  const file = path.join(dir, 'never', 'created', 'token');
+  await expect(writeFileAtomically(file, 'value', 0o600, AbortSignal.abort())).rejects.toBeInstanceOf(StoppedByTerraformError);
+  expect(fs.readdirSync(dir)).toEqual([]);
+});

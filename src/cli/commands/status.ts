@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .command('status')
     .description('Show the tokens and instances of connection configurations (fingerprints only, never token values).')
     .option('--edgerc <file>', '.edgerc file with the EdgeGrid credentials (default ~/.edgerc, else AKAMAI_* variables)')
-    .option('--section <name>', '.edgerc section', 'default')
+    // No default value: a section the user names must exist; "default" is only assumed.
+    .option('--section <name>', '.edgerc section (default: default)')
     .option('--config <id>', 'only this connection configuration, e.g. ccfg_8h2k4m9x1q')
     .option('--json', 'print JSON instead of text')
     .action(async (flags: StatusFlags) => {

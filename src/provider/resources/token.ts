@@ -17,6 +17,8 @@ import { known } from '../framework/values';
 import { DURATION_HINT, durationProblem, formatDuration, parseDuration } from './duration';
 import { CreateBeforeDestroyRequiredError, DrainCancelledError, DrainTimeoutError, TokenCapReachedError } from './token-errors';
 import { configurationIdProblem } from './tokens-data-source';
+import { warnAboutUnmanagedTokens } from './unmanaged-token-check';
+import { logDrainPoll } from './drain-progress';
 
 export const TOKEN_TYPE = 'protector_token';
 
@@ -143,7 +145,12 @@ function validateConfig(config: TokenModel, diagnostics: Diagnostics): void {
  * Moves `rotate_after` with `rotation_period`, and plans a replacement once the token is due, so
  * the plan shows `rotate_after ... # forces replacement` rather than a deleted-outside-Terraform create.
  */
-function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): void {
+async function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): Promise<void> {
+  planRotation(request, ctx);
+  if (request.prior !== null) await warnAboutUnmanagedTokens({ prior: request.prior, planned: request.planned }, ctx);
+}
+
+function planRotation(request: PlanRequest<TokenModel>, ctx: HandlerContext): void {
   const { prior, planned } = request;
   if (prior === null) return;
   if ((planned.rotation_period as Value) === Unknown || prior.created_at === null) {
@@ -500,13 +507,7 @@ async function waitForDrain(token: { tokenId: string; fingerprint: string }, con
       return;
     }
     if (waited >= timeoutMs || poll >= maxPolls) throw new DrainTimeoutError(token, stillOn, waited);
-    ctx.log.info('waiting for instances to move off the old token before revoking it', {
-      token_id: token.tokenId,
-      fingerprint: token.fingerprint,
-      instances: stillOn.map((i) => i.instanceId).join(','),
-      waited_ms: waited,
-      timeout_ms: timeoutMs,
-    });
+    logDrainPoll({ token, stillOn, waitedMs: waited, timeoutMs, now: clock.now() }, ctx);
     try {
       await sleep(Math.min(DRAIN_POLL_MS, Math.max(1, timeoutMs - waited)), ctx.signal);
     } catch (error) {

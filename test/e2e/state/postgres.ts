@@ -23,22 +23,22 @@ export interface Postgres {
 export type PostgresAvailability = { kind: 'available'; start(): Promise<Postgres> } | { kind: 'missing'; reason: string };
 
 /** How the tests get a PostgreSQL here, or why they cannot. */
-export function postgresAvailability(env: NodeJS.ProcessEnv = process.env): PostgresAvailability {
+export function postgresAvailability(env: NodeJS.ProcessEnv = process.env, binDir: string = DEBIAN_PG_BIN): PostgresAvailability {
   const url = env[PG_URL_VARIABLE];
   if (url) return { kind: 'available', start: async () => ({ url, stop: async () => undefined }) };
-  if (existsSync(path.join(DEBIAN_PG_BIN, 'initdb'))) return { kind: 'available', start: startTemporaryCluster };
+  if (existsSync(path.join(binDir, 'initdb'))) return { kind: 'available', start: startTemporaryCluster };
   return {
     kind: 'missing',
     reason:
-      `no PostgreSQL for the shared-state tests: ${PG_URL_VARIABLE} is not set and ${DEBIAN_PG_BIN} does not exist. ` +
+      `no PostgreSQL for the shared-state tests: ${PG_URL_VARIABLE} is not set and ${binDir} does not exist. ` +
       'Run the tests through .ci/run (it installs and starts PostgreSQL), or install Debian\'s postgresql-15 ' +
       `(apt-get install -y postgresql-15), or set ${PG_URL_VARIABLE} to a postgres:// URL of a database the tests may use.`,
   };
 }
 
 /** The tests' PostgreSQL: fails in CI when there is none; elsewhere returns undefined (the caller skips, saying why). */
-export function requirePostgres(env: NodeJS.ProcessEnv = process.env): PostgresAvailability {
-  const availability = postgresAvailability(env);
+export function requirePostgres(env: NodeJS.ProcessEnv = process.env, binDir: string = DEBIAN_PG_BIN): PostgresAvailability {
+  const availability = postgresAvailability(env, binDir);
   if (availability.kind === 'missing' && env.CI === 'true') throw new Error(`CI=true and ${availability.reason}`);
   return availability;
 }

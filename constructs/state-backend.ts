@@ -53,7 +53,7 @@ export class StateBackend {
     if (typeof environment !== 'string' || !/^[a-z][a-z0-9_-]{0,39}$/.test(environment)) {
       throw invalidProp(owner, 'environment', environment, 'must be 1-40 lowercase letters, digits, "-" or "_", starting with a letter, such as "staging"');
     }
-    const kind = props.kind ?? (process.env[StateBackend.KIND_VARIABLE] as StateBackendKind | undefined) ?? 'local';
+    const kind = props.kind ?? ((process.env[StateBackend.KIND_VARIABLE] || undefined) as StateBackendKind | undefined) ?? 'local';
     switch (kind) {
       case 'local':
         return new LocalBackend(stack, { path: `${props.localDir ?? '../../..'}/terraform.${environment}.tfstate` });

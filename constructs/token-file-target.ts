@@ -4,6 +4,7 @@ import { TokenFile } from './.gen/providers/protector/token-file';
 import { DeploymentType } from './deployment-type';
 import { invalidProp } from './errors';
 import { idFragment, type IRegistrationTarget, type RegistrationContext } from './registration-target';
+import { claimTokenFilePath } from './registration-wiring';
 
 /** Props of {@link TokenFileTarget}. */
 export interface TokenFileTargetProps {
@@ -63,6 +64,7 @@ export class TokenFileTarget implements IRegistrationTarget {
   }
 
   public bind(scope: Construct, context: RegistrationContext): void {
+    claimTokenFilePath(scope, this.path);
     new TokenFile(scope, 'TokenFile', {
       provider: context.protectorProvider,
       connectionConfigurationId: context.connectionConfigurationId,

@@ -23,6 +23,7 @@ import { defineResource, Unknown } from '../provider-deps';
 import { generateManagedToken } from '../rotation/generate';
 import { revokeManagedToken, warnIfOnlyActiveToken } from '../rotation/revoke';
 import { connectionConfigurationId, durationBetween, isDuration } from '../validators';
+import { warnAboutUnmanagedTokens } from '../rotation/unmanaged-tokens';
 
 export const TOKEN_TYPE = 'protector_token';
 
@@ -144,7 +145,12 @@ function validateConfig(config: Planned<TokenModel>, diagnostics: Diagnostics): 
  * Moves `rotate_after` with `rotation_period`, and plans a replacement once the token is due, so
  * the plan shows `rotate_after ... # forces replacement` rather than a deleted-outside-Terraform create.
  */
-function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): void {
+async function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): Promise<void> {
+  planRotation(request, ctx);
+  if (request.prior !== null) await warnAboutUnmanagedTokens({ prior: request.prior, planned: request.planned }, ctx);
+}
+
+function planRotation(request: PlanRequest<TokenModel>, ctx: HandlerContext): void {
   const { prior, planned } = request;
   if (prior === null) return;
   if (planned.rotation_period === Unknown || prior.created_at === null) {

@@ -14,6 +14,7 @@ export {
   type WorkloadReference,
 } from './kubernetes-secret-target';
 export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
+export { AwsSecretsManagerTarget, type AwsSecretsManagerTargetProps } from './aws-secrets-manager-target';
 export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle } from './protector-provider';
 export { terraformPlatform } from '../src/provider/install';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
@@ -21,3 +22,5 @@ export { RotationCompliance, type RotationComplianceProps } from './rotation-com
 export { ConstructPropError } from './errors';
 /** The generated L1 bindings of the protector provider (escape hatch). */
 export * as protector from './.gen/providers/protector';
+/** The few generated hashicorp/aws bindings AwsSecretsManagerTarget uses, with `aws.provider.AwsProvider`. */
+export * as aws from './.gen/providers/aws';

@@ -154,3 +154,25 @@ test('a missing secret, a wrong key and a missing region are usage errors that s
   expect(both.stderr()).toMatch(/pass exactly one of --token-file PATH .* and --aws-secret-id ID/);
   for (const run of [missing, wrongKey, regionless, both]) expect(run.stderr()).not.toMatch(/\n\s+at /);
 });
+
+test('the test double refuses unsigned requests and signatures not made with the test secret', async () => {
+  const failuresBefore = sm.signatureFailures.length;
+  const post = (headers: Record<string, string>) =>
+    fetch(sm.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue', ...headers },
+      body: JSON.stringify({ SecretId: 'protector/x' }),
+    });
+  const unsigned = await post({});
+  expect(unsigned.status).toBe(400);
+  expect(await unsigned.json()).toMatchObject({ __type: 'IncompleteSignature' });
+
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const forged = await post({
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=${TEST_ACCESS_KEY_ID}/${amzDate.slice(0, 8)}/${TEST_REGION}/secretsmanager/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+  });
+  expect(forged.status).toBe(400);
+  expect(await forged.json()).toMatchObject({ __type: 'InvalidSignatureException' });
+  expect(sm.signatureFailures.length).toBe(failuresBefore + 2);
+});

@@ -14,6 +14,7 @@ export {
   type WorkloadReference,
 } from './kubernetes-secret-target';
 export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
+export { AwsSecretsManagerTarget, type AwsSecretsManagerTargetProps } from './aws-secrets-manager-target';
 export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle } from './protector-provider';
 export { terraformPlatform } from '../src/api/rules';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
@@ -22,3 +23,5 @@ export { StateBackend, type StateBackendKind, type StateBackendProps } from './s
 export { ConstructPropError } from './errors';
 /** The generated L1 bindings of the protector provider (escape hatch). */
 export * as protector from './.gen/providers/protector';
+/** The few generated hashicorp/aws bindings AwsSecretsManagerTarget uses, with `aws.provider.AwsProvider`. */
+export * as aws from './.gen/providers/aws';

@@ -255,6 +255,11 @@ export const InstanceIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'expected an instance id from A-Z a-z 0-9 . _ : -');
 
+/** The Protector version an instance reports; shown in instance lists and the activity log. */
+export const InstanceVersionSchema = visibleText('version')
+  .min(1, 'version must not be empty; send the Protector version such as "1.4.2"')
+  .max(64, 'version must be at most 64 characters');
+
 export const InstanceSchema = z.object({
   instanceId: InstanceIdSchema,
   tokenId: TokenIdSchema,
@@ -271,7 +276,7 @@ export type InstanceList = z.infer<typeof InstanceListSchema>;
 export const HeartbeatRequestSchema = z.strictObject({
   instanceId: InstanceIdSchema,
   deploymentType: DeploymentTypeSchema,
-  version: z.string().min(1).max(64),
+  version: InstanceVersionSchema,
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequestSchema>;
 

@@ -92,23 +92,28 @@ const wrongType = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.arr
 
 /** A create request with exactly one field made hostile. */
 const hostileCreateBody: fc.Arbitrary<[string, unknown]> = fc.oneof(
-  fc.tuple(fc.constantFrom('name', 'description', 'contractId', 'groupId'), hostileText).map(([field, value]) => [
-    `hostile ${field}`,
-    { ...REVERSE_PROXY_CONFIG, [field]: value },
+  fc
+    .tuple(fc.constantFrom('name', 'description', 'contractId', 'groupId'), hostileText)
+    .map(([field, value]): [string, unknown] => [`hostile ${field}`, { ...REVERSE_PROXY_CONFIG, [field]: value }]),
+  hostileHost.map((host): [string, unknown] => [
+    'hostile target host',
+    { ...REVERSE_PROXY_CONFIG, target: { ...REVERSE_PROXY_CONFIG.target!, host } },
   ]),
-  hostileHost.map((host) => ['hostile target host', { ...REVERSE_PROXY_CONFIG, target: { ...REVERSE_PROXY_CONFIG.target!, host } }]),
   fc
     .tuple(fc.constantFrom('name', 'description', 'contractId', 'groupId', 'deploymentType', 'target'), wrongType)
-    .map(([field, value]) => [`${field} of the wrong type`, { ...REVERSE_PROXY_CONFIG, [field]: value }]),
+    .map(([field, value]): [string, unknown] => [`${field} of the wrong type`, { ...REVERSE_PROXY_CONFIG, [field]: value }]),
   fc
     .array(fc.oneof(fc.integer({ min: -70_000, max: 0 }), fc.integer({ min: 65_536, max: 1e9 })), { minLength: 1, maxLength: 4 })
-    .map((ports) => ['ports out of range', { ...REVERSE_PROXY_CONFIG, target: { ...REVERSE_PROXY_CONFIG.target!, ports } }]),
+    .map((ports): [string, unknown] => ['ports out of range', { ...REVERSE_PROXY_CONFIG, target: { ...REVERSE_PROXY_CONFIG.target!, ports } }]),
   fc
     .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), fc.jsonValue({ maxDepth: 2 }))
     .filter(([key]) => !(key in REVERSE_PROXY_CONFIG))
-    .map(([key, value]) => ['an unknown field', { ...REVERSE_PROXY_CONFIG, [key]: value }]),
-  fc.constant(['a secret as an unknown field name', 'SECRET_KEY'] as [string, unknown]),
-  fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => ['not an object', v]),
+    .map(([key, value]): [string, unknown] => ['an unknown field', { ...REVERSE_PROXY_CONFIG, [key]: value }]),
+  fc.constant<[string, unknown]>(['a secret as an unknown field name', 'SECRET_KEY']),
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+    .map((v): [string, unknown] => ['not an object', v]),
 );
 
 const invalidJson = fc
@@ -208,7 +213,7 @@ const hostileRequest: fc.Arbitrary<(port: string) => HostileRequest> = fc.oneof(
     signed: path !== '/_emulator/license/expire',
     headers: {},
   })),
-  fc.tuple(hostileHostHeader, fc.constantFrom('/_emulator/stats', '/_emulator/license/expire', configurations)).map(([host, path]) => (port) => ({
+  fc.tuple(hostileHostHeader, fc.constantFrom('/_emulator/stats', '/_emulator/license/expire', configurations)).map(([host, path]) => (port: string) => ({
     defect: `Host ${host}`,
     method: path === '/_emulator/license/expire' ? 'POST' : 'GET',
     pathAndQuery: path,

@@ -1,7 +1,8 @@
 /**
  * Checks every request passes before anything else, so no web page can drive the emulator:
- * - `Host` must name a loopback address with the emulator's port. A page on another site that
- *   re-points its DNS name at 127.0.0.1 (DNS rebinding) still sends its own name.
+ * - `Host` must name a loopback address. A page on another site that re-points its DNS name at
+ *   127.0.0.1 (DNS rebinding) still sends its own name. Any port: a browser always sends the
+ *   port it connects to, and a local proxy in front of the emulator keeps its own.
  * - A POST, PUT or PATCH must send `Content-Type: application/json`, and no request may send
  *   another type. A browser sends a cross-site request without asking first (no CORS preflight)
  *   only with a form or text type, or none at all.
@@ -14,10 +15,10 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function checkHost(host: string | undefined, port: number): void {
   const expected = `127.0.0.1:${port}`;
-  const m = /^(\[::1\]|[^:]+):([0-9]{1,5})$/.exec(host ?? '');
-  if (!m || !LOOPBACK_NAMES.has(m[1].toLowerCase()) || Number(m[2]) !== port) {
+  const m = /^(\[::1\]|[^:]+)(?::[0-9]{1,5})?$/.exec(host ?? '');
+  if (!m || !LOOPBACK_NAMES.has(m[1].toLowerCase())) {
     throw Problems.misdirected(
-      `This emulator only answers requests addressed to it on this machine: send "Host: ${expected}" ` +
+      `This emulator only answers requests addressed to a loopback name: send "Host: ${expected}" ` +
         `(or localhost:${port}, [::1]:${port}), as a client does that connects to http://${expected}.`,
     );
   }

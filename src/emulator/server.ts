@@ -13,6 +13,7 @@ import type { EdgeGridVerifier } from './edgegrid-verify';
 import type { FaultDecision, FaultInjector } from './faults';
 import type { SnapshotWriter } from './persistence';
 import { ApiProblem, Problems } from './problems';
+import { displayPath } from './display-path';
 import { checkContentType, checkHost } from './request-guards';
 import { productRoutes } from './routes';
 import { matchRoute, refuseQuery, type RequestContext, type RouteResult } from './routing';
@@ -62,7 +63,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
 
     const body = await readBody(req);
     const match = isProduct || isControl ? matchRoute(routes, method, pathname) : undefined;
-    if (!match) throw Problems.notFound(`There is no endpoint at ${pathname}.`);
+    if (!match) throw Problems.notFound(`There is no endpoint at ${displayPath(pathname)}.`);
     if ('allowed' in match) throw Problems.methodNotAllowed(method, match.allowed);
 
     const ctx: RequestContext = { method, pathname, query, headers: req.headers, body };
@@ -114,8 +115,9 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const url = parseRequestTarget(req.url);
+    const shownPath = displayPath(url.pathname);
     const finish = (status: number | 'dropped' | 'aborted') =>
-      log(`${req.method} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms`);
+      log(`${req.method} ${shownPath} ${status} ${Math.round(performance.now() - started)}ms`);
 
     handleRequest(req, url.pathname, url.searchParams)
       .then((outcome) => {
@@ -133,7 +135,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
         // A client that hangs up is no failure of ours: no 500, no "internal error" in the log.
         if (error instanceof ClientAborted || res.destroyed) return finish('aborted');
         const problem = error instanceof ApiProblem ? error : unexpected(error, log);
-        sendProblem(res, problem, url.pathname);
+        sendProblem(res, problem, shownPath);
         finish(problem.status);
       });
   });

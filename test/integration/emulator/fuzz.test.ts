@@ -254,6 +254,20 @@ const hostileRequest: fc.Arbitrary<(port: string) => HostileRequest> = fc.oneof(
     signed: true,
     headers: {},
   })),
+  fc
+    .constantFrom(
+      () => `${configurations}/${tokenValue}`,
+      () => `${ApiPaths.tokens(configId)}/${tokenValue}/value`,
+      () => `/nope/${tokenValue}`,
+      () => `${ApiPaths.tokens(configId)}?${tokenValue}=1`,
+    )
+    .map((path) => () => ({
+      defect: 'a token value pasted into the path',
+      method: 'GET',
+      pathAndQuery: path(),
+      signed: true,
+      headers: {},
+    })),
   badId.map((id) => () => ({
     defect: 'a malformed token id in the path',
     method: 'POST',

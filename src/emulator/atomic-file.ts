@@ -9,19 +9,22 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, promises as fs, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import type { RandomSource } from './random';
 
 export interface AtomicWriteOptions {
   /** Mode of the new file. Default 0600: only the owner may read it. */
   mode?: number;
+  /** Draws the temporary name. Default: the system's secure random bytes. */
+  random?: RandomSource;
 }
 
-/** The temporary name for `target`: `<target>.tmp-<random>`. Leftovers can be found by this prefix. */
-export function temporaryNameFor(target: string): string {
-  return `${target}.tmp-${randomBytes(12).toString('hex')}`;
+/** The temporary name for `target`: `<target>.tmp-<24 random hex digits>`. Leftovers can be found by this prefix. */
+export function temporaryNameFor(target: string, random: RandomSource = randomBytes): string {
+  return `${target}.tmp-${random(12).toString('hex')}`;
 }
 
 export async function writeFileAtomically(target: string, content: string | Buffer, options: AtomicWriteOptions = {}): Promise<void> {
-  const temp = temporaryNameFor(target);
+  const temp = temporaryNameFor(target, options.random);
   const file = await fs.open(temp, 'wx', options.mode ?? 0o600);
   try {
     try {
@@ -45,7 +48,7 @@ export async function writeFileAtomically(target: string, content: string | Buff
 
 /** The same, synchronously (for one-off writes at start-up, such as an `.edgerc` section). */
 export function writeFileAtomicallySync(target: string, content: string | Buffer, options: AtomicWriteOptions = {}): void {
-  const temp = temporaryNameFor(target);
+  const temp = temporaryNameFor(target, options.random);
   const fd = openSync(temp, 'wx', options.mode ?? 0o600);
   try {
     try {

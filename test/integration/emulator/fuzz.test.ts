@@ -289,6 +289,18 @@ const hostileRequest: fc.Arbitrary<(port: string) => HostileRequest> = fc.oneof(
     signed: true,
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': headerSafe(key === 'SECRET!' ? `${tokenValue}!` : key) },
   })),
+  fc
+    .oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.constantFrom('EG1-HMAC-SHA256 ', 'EG1-HMAC-SHA256 client_token=a;access_token=b;timestamp=c;nonce=d;signature=e', 'Basic YWRtaW46YWRtaW4=', 'SECRET'),
+    )
+    .map((authorization) => () => ({
+      defect: 'a forged Authorization header',
+      method: 'GET',
+      pathAndQuery: ApiPaths.tokens(configId),
+      signed: false,
+      headers: { Authorization: headerSafe(authorization === 'SECRET' ? `Bearer ${tokenValue}` : authorization) },
+    })),
   fc.constantFrom('!!', 'x'.repeat(40), 'aap_', '%00').map((suffix) => () => ({
     defect: 'a heartbeat with a wrong token',
     method: 'POST',

@@ -7,7 +7,6 @@ import {
   type ExpireLicenseResponse,
 } from './control-schemas';
 import type { FaultInjector } from './faults';
-import { Problems } from './problems';
 import { parseBody, type Route } from './routing';
 import type { EmulatorStore } from './store';
 
@@ -24,9 +23,6 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
       auth: 'none',
       handle: (ctx) => {
         const plan = parseBody(ctx, FaultPlanSchema);
-        if (plan.pathPattern !== undefined && !isRegExp(plan.pathPattern)) {
-          throw Problems.validation([{ path: 'pathPattern', message: 'expected a valid regular expression' }], 'The fault plan');
-        }
         faults.setPlan(plan);
         return { status: 200, body: faults.currentPlan() };
       },
@@ -72,11 +68,3 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
   ];
 }
 
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}

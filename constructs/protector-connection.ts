@@ -239,7 +239,7 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
       throw invalidProp(owner, 'target.protocol', protocol, 'must be Protocol.HTTP or Protocol.HTTPS');
     }
   }
-  if (!Array.isArray(props.registrations)) {
+  if (!Array.isArray(props.registrations as unknown)) {
     throw invalidProp(owner, 'registrations', props.registrations, 'must be a list of registration targets (KubernetesSecretTarget, TokenFileTarget)');
   }
   const ids = new Set<string>();

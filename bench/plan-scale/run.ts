@@ -250,7 +250,9 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
+    // PROTECTOR_BENCH_KEEP_PROFILES=1 keeps the .cpuprofile files (for a closer look; never committed).
+    if (profileRoot && process.env.PROTECTOR_BENCH_KEEP_PROFILES === '1') process.stderr.write(`profiles kept in ${profileRoot}\n`);
+    else if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
   }
   say('');
   say(`Load average at end: ${currentLoad()}`);

@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process';
 import { createRotationWorld, startInstance, stopAll, waitUntilOnToken, type RotationWorld, type RunningInstance } from '../../test/e2e/rotation/harness';
 
-export const PHASES = ['generate', 'registration', 'drain', 'revoke'] as const;
-export type Phase = (typeof PHASES)[number];
+const PHASES = ['generate', 'registration', 'drain', 'revoke'] as const;
+type Phase = (typeof PHASES)[number];
 
 /** The emulator's request log line that opens each phase's kill window. */
 const PHASE_LINES: Record<Phase, RegExp> = {
@@ -22,7 +22,7 @@ const GENERATED = PHASE_LINES.generate;
 const MAX_KILL_DELAY_MS = 250;
 const KILLED_APPLY_BOUND_MS = 120_000;
 
-export interface CrashOptions {
+interface CrashOptions {
   runs: number;
   hosts: number;
   /** Hard bound on the whole benchmark; it stops after the run in progress. */
@@ -31,7 +31,7 @@ export interface CrashOptions {
   progress?: (line: string) => void;
 }
 
-export interface CrashRecord {
+interface CrashRecord {
   run: number;
   phase: Phase;
   /** False when the apply finished before the moment came (counted, but not a crash). */
@@ -46,7 +46,7 @@ export interface CrashRecord {
   error?: string;
 }
 
-export interface CrashReport {
+interface CrashReport {
   records: CrashRecord[];
   authFailures: number;
   heartbeats: number;

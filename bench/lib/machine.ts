@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
-export interface MachineInfo {
+interface MachineInfo {
   date: string;
   loadAverage: string;
   cpus: number;

@@ -49,7 +49,7 @@ function moduleAt(starts: Array<{ line: number; module: string }>, line: number)
   return found;
 }
 
-export interface ProfileRow {
+interface ProfileRow {
   module: string;
   selfMs: number;
   share: number;

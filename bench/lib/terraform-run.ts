@@ -25,13 +25,13 @@ export interface TimedRun {
   providerLaunches: number;
 }
 
-export interface BenchWorkspace {
+interface BenchWorkspace {
   dir: string;
   run(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<TimedRun>;
   cleanup(): void;
 }
 
-export interface BenchWorkspaceOptions {
+interface BenchWorkspaceOptions {
   bundlePath: string;
   hcl: string;
   /** e.g. `--cpu-prof --cpu-prof-dir=DIR` for the provider processes. */

@@ -28,7 +28,7 @@ export const SOAK_FAULTS: FaultPlanInput = {
   dropAfterCommitRate: 0.1,
 };
 
-export interface RotationRecord {
+interface RotationRecord {
   rotation: number;
   ok: boolean;
   wallMs: number;
@@ -40,7 +40,7 @@ export interface RotationRecord {
   error?: string;
 }
 
-export interface SoakReport {
+interface SoakReport {
   rotationsRequested: number;
   rotationsCompleted: number;
   records: RotationRecord[];

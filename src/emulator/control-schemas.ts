@@ -26,6 +26,8 @@ export const PathGlobSchema = z
 export const FaultPlanSchema = z.strictObject({
   /** Extra latency added to every product request, in milliseconds. */
   latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** A further random 0..latencyJitterMs per request, so concurrent answers come back out of order. */
+  latencyJitterMs: z.number().int().min(0).max(60_000).default(0),
   /** Share (0..1) of product requests answered 503 before doing anything. */
   serverErrorRate: z.number().min(0).max(1).default(0),
   /** Share (0..1) of product requests answered 429 with `Retry-After` before doing anything. */
@@ -63,6 +65,8 @@ export const EmulatorStatsSchema = z.object({
   tokensGenerated: z.number().int(),
   activeTokens: z.number().int(),
   productRequests: z.number().int(),
+  /** Product requests by HTTP method, e.g. `{ GET: 400 }`: reads per resource in benchmarks. */
+  productRequestsByMethod: z.record(z.string(), z.number().int()),
   faultsInjected: z.number().int(),
 });
 export type EmulatorStats = z.infer<typeof EmulatorStatsSchema>;

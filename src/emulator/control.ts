@@ -12,6 +12,7 @@ import type { EmulatorStore } from './store';
 
 export interface RequestCounters {
   productRequests: number;
+  productRequestsByMethod: Record<string, number>;
 }
 
 export function controlRoutes(store: EmulatorStore, faults: FaultInjector, counters: RequestCounters): Route[] {
@@ -60,6 +61,7 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
         const body: EmulatorStats = {
           ...store.stats(),
           productRequests: counters.productRequests,
+          productRequestsByMethod: { ...counters.productRequestsByMethod },
           faultsInjected: faults.injected,
         };
         return { status: 200, body };

@@ -53,9 +53,10 @@ export class FaultInjector {
     else if (plan.rateLimitRate > 0 && this.chance() < plan.rateLimitRate) reject = 429;
     const dropAfterCommit =
       reject === undefined && STATE_CHANGING.has(method) && plan.dropAfterCommitRate > 0 && this.chance() < plan.dropAfterCommitRate;
-    const counted = plan.latencyMs > 0 || reject !== undefined;
+    const latencyMs = plan.latencyMs + (plan.latencyJitterMs > 0 ? Math.floor(this.chance() * (plan.latencyJitterMs + 1)) : 0);
+    const counted = latencyMs > 0 || reject !== undefined;
     if (counted) this.spend();
-    return { latencyMs: plan.latencyMs, reject, retryAfterSeconds: plan.retryAfterSeconds, dropAfterCommit, counted };
+    return { latencyMs, reject, retryAfterSeconds: plan.retryAfterSeconds, dropAfterCommit, counted };
   }
 
   /**

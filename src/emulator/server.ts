@@ -38,7 +38,7 @@ class ClientAborted extends Error {}
 
 export function createEmulatorServer(options: EmulatorServerOptions): http.Server {
   const { store, verifier, faults, writer, log } = options;
-  const counters: RequestCounters = { productRequests: 0 };
+  const counters: RequestCounters = { productRequests: 0, productRequestsByMethod: {} };
   const routes = [...productRoutes(store), ...controlRoutes(store, faults, counters)];
   // Cuts injected latency short once the server closes: a pending wait (up to a minute) would
   // otherwise keep a stopped emulator's process alive.
@@ -54,6 +54,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     let fault: FaultDecision | undefined;
     if (isProduct) {
       counters.productRequests += 1;
+      counters.productRequestsByMethod[method] = (counters.productRequestsByMethod[method] ?? 0) + 1;
       fault = faults.decide(method, pathname);
       if (fault.latencyMs > 0) await sleep(fault.latencyMs, closed.signal);
       if (closed.signal.aborted) return { kind: 'drop' };

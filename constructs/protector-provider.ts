@@ -20,7 +20,7 @@ import {
   terraformPlatform,
 } from '../src/api/rules';
 import { invalidProp, providerBundleMissing } from './errors';
-import { packageRoot, packageVersion } from './package-info';
+import { packageRoot, packageVersion, runsFromClone } from './package-info';
 
 /** Props of {@link ProtectorProvider}. Every credential setting falls back to the `AKAMAI_*` environment variables. */
 export interface ProtectorProviderProps {
@@ -68,7 +68,7 @@ export interface ProtectorProviderProps {
   readonly bundlePath?: string;
 }
 
-/** The default location of the bundled provider executable (`npm run build:provider` writes it). */
+/** The default location of the bundled provider executable (shipped in the package; `npm run build:provider` in a clone). */
 export function defaultProviderBundle(): string {
   return process.env.PROTECTOR_PROVIDER_BUNDLE || path.join(packageRoot(), 'dist', 'provider', 'terraform-provider-protector');
 }
@@ -108,7 +108,7 @@ export class ProtectorProvider extends Construct {
 
   /** Copies the executable to `<stack dir>/terraform.d/plugins/HOST/NS/TYPE/VERSION/OS_ARCH/`. */
   private installIntoStackOutput(session: ISynthesisSession, stack: TerraformStack, bundle: string): void {
-    if (!fs.existsSync(bundle)) throw providerBundleMissing(bundle);
+    if (!fs.existsSync(bundle)) throw providerBundleMissing(bundle, runsFromClone());
     const stackManifest = session.manifest.forStack(stack);
     const stackDir = path.join(session.manifest.outdir, stackManifest.synthesizedStackPath, '..');
     const installDir = path.join(

@@ -3,23 +3,21 @@
  * a `node` shebang. Terraform execs it as is. `npm run build:provider`, `protector provider
  * install` and the demo all build through here.
  */
-import { chmodSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT, packageVersion } from '../package-root';
+import { PROVIDER_BUNDLE } from './artifacts';
 import { protoDescriptorDefine } from './host/proto-descriptors';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
-export const PROVIDER_BUNDLE = join(REPO_ROOT, 'dist', 'provider', 'terraform-provider-protector');
+export { packageVersion, PROVIDER_BUNDLE };
+/** Building needs the sources, so this is always a clone of the repository. */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 export interface BuildResult {
   path: string;
   version: string;
   bytes: number;
   millis: number;
-}
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 export async function buildProvider(outfile = PROVIDER_BUNDLE): Promise<BuildResult> {

@@ -7,3 +7,12 @@ import { PACKAGE_ROOT } from '../package-root';
 
 /** The provider bundled into one file with a `node` shebang (`npm run build:provider`). */
 export const PROVIDER_BUNDLE = join(PACKAGE_ROOT, 'dist', 'provider', 'terraform-provider-protector');
+
+/** The platforms the provider ships a standalone executable for (Node single executable applications). */
+export const EXECUTABLE_PLATFORMS = ['linux_amd64', 'linux_arm64'] as const;
+export type ExecutablePlatform = (typeof EXECUTABLE_PLATFORMS)[number];
+
+/** The standalone provider executable (Node and the provider in one file) for one platform. */
+export function providerExecutable(platform: ExecutablePlatform): string {
+  return join(PACKAGE_ROOT, 'dist', 'provider', platform, 'terraform-provider-protector');
+}

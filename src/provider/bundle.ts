@@ -20,7 +20,16 @@ export interface BuildResult {
   millis: number;
 }
 
-export async function buildProvider(outfile = PROVIDER_BUNDLE): Promise<BuildResult> {
+export interface BuildOptions {
+  /**
+   * Start with a `#!/usr/bin/env node` line and be executable (default). Off for the script a
+   * single executable application embeds: it runs as plain CommonJS there.
+   */
+  shebang?: boolean;
+}
+
+export async function buildProvider(outfile = PROVIDER_BUNDLE, options: BuildOptions = {}): Promise<BuildResult> {
+  const shebang = options.shebang ?? true;
   const started = Date.now();
   // Loaded here: esbuild is a build-time tool, not something the CLI needs to start.
   const esbuild = await import('esbuild');
@@ -35,11 +44,11 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE): Promise<BuildRes
     // Error classes name themselves after their constructor (`new.target.name`).
     keepNames: true,
     legalComments: 'none',
-    banner: { js: '#!/usr/bin/env node' },
+    banner: shebang ? { js: '#!/usr/bin/env node' } : {},
     // The .proto files, precompiled: the provider does not parse them at start-up.
     define: protoDescriptorDefine(),
     logLevel: 'warning',
   });
-  chmodSync(outfile, 0o755);
+  if (shebang) chmodSync(outfile, 0o755);
   return { path: outfile, version: packageVersion(), bytes: statSync(outfile).size, millis: Date.now() - started };
 }

@@ -16,3 +16,20 @@ export type ExecutablePlatform = (typeof EXECUTABLE_PLATFORMS)[number];
 export function providerExecutable(platform: ExecutablePlatform): string {
   return join(PACKAGE_ROOT, 'dist', 'provider', platform, 'terraform-provider-protector');
 }
+
+/** Release files, in the layout and names of Terraform's provider releases. */
+export const RELEASE_DIR = join(PACKAGE_ROOT, 'dist', 'release');
+/** Declares the plugin protocol the provider speaks; a registry reads it from every release. */
+export const REGISTRY_MANIFEST = join(PACKAGE_ROOT, 'terraform-registry-manifest.json');
+
+export const releaseFiles = (version: string) => {
+  const prefix = `terraform-provider-protector_${version}`;
+  return {
+    zip: (platform: string) => `${prefix}_${platform}.zip`,
+    /** The file inside each zip: Terraform runs `terraform-provider-TYPE_vVERSION`. */
+    executable: `terraform-provider-protector_v${version}`,
+    manifest: `${prefix}_manifest.json`,
+    sums: `${prefix}_SHA256SUMS`,
+    signature: `${prefix}_SHA256SUMS.sig`,
+  };
+};

@@ -13,7 +13,7 @@
  * shebang bundle does.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,9 +83,14 @@ export async function buildExecutable(platform: ExecutablePlatform, outfile = pr
     mkdirSync(dirname(outfile), { recursive: true });
     copyFileSync(target, temporary);
     chmodSync(temporary, 0o755);
-    // Loaded here: postject (a 5 MB WebAssembly build of LIEF) is a dev dependency for building only.
-    const { inject } = await import('postject');
-    await inject(temporary, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    // postject (a WebAssembly build of LIEF, a dev dependency) runs as its own process: it prints
+    // harmless warnings about ELF note sections that are noise unless the injection fails.
+    const postject = require.resolve('postject/dist/cli.js');
+    await run(process.execPath, [postject, temporary, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { maxBuffer: 16 * 1024 * 1024 }).catch(
+      (error: { stderr?: string }) => {
+        throw new Error(`postject could not inject the provider into ${temporary}: ${error.stderr || error.message}`);
+      },
+    );
     renameSync(temporary, outfile);
     return { platform, path: outfile, version: packageVersion(), bytes: statSync(outfile).size, codeCache, millis: Date.now() - started };
   } finally {

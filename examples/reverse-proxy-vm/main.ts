@@ -4,7 +4,7 @@
  * One stack, `reverse-proxy-vm`.
  *
  *   npx tsx main.ts          synthesize into ./cdktf.out (or $CDKTF_OUTDIR)
- *   npx cdktf deploy --skip-provider-lock     (from this folder or the repository root)
+ *   npx cdktf deploy         (from this folder or the repository root)
  *
  * Environment:
  *   PROTECTOR_ENDPOINT       API base URL, e.g. a local emulator http://127.0.0.1:PORT

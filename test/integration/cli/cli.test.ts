@@ -15,7 +15,7 @@ function protector(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
 }
 
-const COMMANDS = [[], ['emulator'], ['instance'], ['plan'], ['plan', 'summary'], ['provider'], ['provider', 'install'], ['status']];
+const COMMANDS = [[], ['emulator'], ['instance'], ['plan'], ['plan', 'summary'], ['provider'], ['provider', 'install'], ['provider', 'mirror'], ['status']];
 
 test.each(COMMANDS.map((command) => [command.join(' ') || '(root)', command]))('%s --help describes every option and subcommand', (_name, command) => {
   const help = protector([...command, '--help']);

@@ -15,7 +15,8 @@ const DOCS = 'See docs/constructs.md.';
  */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return maybeSecret(value) ? `[${value.length} characters, not shown in case it is a secret: ${fingerprintOf(value)}]` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return maybeSecret(value) ? `[${value.length} characters, not shown in case it is a secret: ${fingerprintOf(value)}]` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   try {
     if (/[A-Za-z0-9_-]{32,}/.test(JSON.stringify(value))) return Object.prototype.toString.call(value);
@@ -46,13 +47,7 @@ export function rotationPeriodTooLong(prop: string, value: string, maxDays: numb
   );
 }
 
-export function targetDeploymentTypeMismatch(
-  owner: string,
-  prop: string,
-  target: string,
-  targetType: string,
-  connectionType: string,
-): ConstructPropError {
+export function targetDeploymentTypeMismatch(owner: string, prop: string, target: string, targetType: string, connectionType: string): ConstructPropError {
   return new ConstructPropError(
     'DEPLOYMENT_TYPE_MISMATCH',
     `${owner}: \`${prop}\` (${target}) only works with deploymentType DeploymentType.${targetType}, but the connection's ` +

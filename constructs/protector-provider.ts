@@ -113,16 +113,7 @@ export class ProtectorProvider extends Construct {
     if (!fs.existsSync(bundle)) throw providerBundleMissing(bundle, runsFromClone());
     const stackManifest = session.manifest.forStack(stack);
     const stackDir = path.join(session.manifest.outdir, stackManifest.synthesizedStackPath, '..');
-    const installDir = path.join(
-      stackDir,
-      'terraform.d',
-      'plugins',
-      PROVIDER_HOSTNAME,
-      PROVIDER_NAMESPACE,
-      PROVIDER_TYPE,
-      this.version,
-      terraformPlatform(),
-    );
+    const installDir = path.join(stackDir, 'terraform.d', 'plugins', PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, this.version, terraformPlatform());
     fs.mkdirSync(installDir, { recursive: true });
     const target = path.join(installDir, `terraform-provider-${PROVIDER_TYPE}_v${this.version}`);
     fs.copyFileSync(bundle, target);

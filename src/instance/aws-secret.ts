@@ -93,7 +93,7 @@ export class AwsSecretTokenSource implements TokenSource {
     try {
       const next = tokenOf(await this.read(), this.options.secretId);
       this.#failing = false;
-      if (this.#closed || next.versionId === this.#versionId && next.value === this.#value) return;
+      if (this.#closed || (next.versionId === this.#versionId && next.value === this.#value)) return;
       this.#versionId = next.versionId;
       if (next.value !== this.#value) {
         this.#value = next.value;
@@ -148,7 +148,10 @@ function startError(error: unknown, secretId: string): Error {
   }
   const usage = USAGE_FAILURES[name];
   if (usage) return new InstanceUsageError(`--aws-secret-id ${secretId}: ${usage}.`);
-  return new ExternalError('AWS_SECRET_UNREADABLE', `--aws-secret-id ${secretId}: cannot read the secret (${reasonOf(error)}). Check the endpoint and network, then start the instance again.`);
+  return new ExternalError(
+    'AWS_SECRET_UNREADABLE',
+    `--aws-secret-id ${secretId}: cannot read the secret (${reasonOf(error)}). Check the endpoint and network, then start the instance again.`,
+  );
 }
 
 /** The SDK is an optional peer dependency: only this option needs it, so a package user may not have it. */

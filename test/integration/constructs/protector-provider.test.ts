@@ -47,7 +47,7 @@ describe('ProtectorProvider', () => {
     expect(JSON.parse(synthesized).terraform.required_providers.protector).toEqual({ source: 'protector-iac/protector', version });
   });
 
-  test('places the provider executable in the stack output\'s implied local mirror at synth', () => {
+  test("places the provider executable in the stack output's implied local mirror at synth", () => {
     // GIVEN
     const bundle = fakeBundle();
     const app = new App({ outdir: path.join(dir, 'out') });
@@ -57,8 +57,18 @@ describe('ProtectorProvider', () => {
     app.synth();
     // THEN
     const installed = path.join(
-      dir, 'out', 'stacks', 'edge', 'terraform.d', 'plugins', 'registry.terraform.io', 'protector-iac', 'protector',
-      version, terraformPlatform(), `terraform-provider-protector_v${version}`,
+      dir,
+      'out',
+      'stacks',
+      'edge',
+      'terraform.d',
+      'plugins',
+      'registry.terraform.io',
+      'protector-iac',
+      'protector',
+      version,
+      terraformPlatform(),
+      `terraform-provider-protector_v${version}`,
     );
     expect(fs.readFileSync(installed, 'utf8')).toBe(fs.readFileSync(bundle, 'utf8'));
     expect(fs.statSync(installed).mode & 0o111).toBe(0o111);

@@ -81,9 +81,13 @@ describe('ProtectorConnection', () => {
 
   test('every registration references the token, so it moves before the old token is revoked', () => {
     // WHEN
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps({
-      registrations: [new TokenFileTarget({ path: '/etc/protector/token' }), new TokenFileTarget({ path: '/srv/protector/token', filePermission: '640' })],
-    }));
+    const connection = new ProtectorConnection(
+      stack,
+      'Edge',
+      reverseProxyProps({
+        registrations: [new TokenFileTarget({ path: '/etc/protector/token' }), new TokenFileTarget({ path: '/srv/protector/token', filePermission: '640' })],
+      }),
+    );
     // THEN
     const files = Object.values(synthJson(stack).resource.protector_token_file);
     expect(files).toHaveLength(2);
@@ -204,17 +208,24 @@ describe('ProtectorConnection', () => {
   });
 
   test('a Kubernetes target on a reverse-proxy connection is an error saying why', () => {
-    expect(() =>
-      new ProtectorConnection(stack, 'Edge', reverseProxyProps({
-        registrations: [new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' })],
-      })),
-    ).toThrow(/`registrations\[0\]` \(Kubernetes Secret protector\/protector-token\) only works with deploymentType DeploymentType\.KUBERNETES.*is DeploymentType\.REVERSE_PROXY\. A token only works on the deployment type it was created for/);
+    expect(
+      () =>
+        new ProtectorConnection(
+          stack,
+          'Edge',
+          reverseProxyProps({
+            registrations: [new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' })],
+          }),
+        ),
+    ).toThrow(
+      /`registrations\[0\]` \(Kubernetes Secret protector\/protector-token\) only works with deploymentType DeploymentType\.KUBERNETES.*is DeploymentType\.REVERSE_PROXY\. A token only works on the deployment type it was created for/,
+    );
   });
 
   test('a token file on a Kubernetes connection is an error saying why', () => {
-    expect(() =>
-      new ProtectorConnection(stack, 'Cluster', kubernetesProps({ registrations: [new TokenFileTarget({ path: '/etc/protector/token' })] })),
-    ).toThrow(/`registrations\[0\]` \(token file \/etc\/protector\/token\) only works with deploymentType DeploymentType\.REVERSE_PROXY/);
+    expect(() => new ProtectorConnection(stack, 'Cluster', kubernetesProps({ registrations: [new TokenFileTarget({ path: '/etc/protector/token' })] }))).toThrow(
+      /`registrations\[0\]` \(token file \/etc\/protector\/token\) only works with deploymentType DeploymentType\.REVERSE_PROXY/,
+    );
   });
 
   test('a target on a Kubernetes connection is an error', () => {
@@ -232,18 +243,34 @@ describe('ProtectorConnection', () => {
 
   test.each<[string, Partial<ProtectorConnectionProps>, RegExp]>([
     ['empty name', { name: ' ' }, /`name` must be a non-empty string of at most 128 characters, got " "/],
-    ['padded name (the API trims names, so the provider refuses it)', { name: ' edge ' }, /`name` must be a non-empty string of at most 128 characters without leading or trailing spaces, got " edge "/],
+    [
+      'padded name (the API trims names, so the provider refuses it)',
+      { name: ' edge ' },
+      /`name` must be a non-empty string of at most 128 characters without leading or trailing spaces, got " edge "/,
+    ],
     ['long name', { name: 'n'.repeat(129) }, /`name` must be a non-empty string of at most 128 characters/],
     ['empty contract', { contractId: '' }, /`contractId` must be a non-empty string.*got ""/],
     ['missing group', { groupId: undefined as unknown as string }, /`groupId` must be a non-empty string.*got undefined/],
     ['long description', { description: 'd'.repeat(1025) }, /`description` must be a non-empty string of at most 1024/],
-    ['string deployment type', { deploymentType: 'kubernetes' as unknown as DeploymentType }, /`deploymentType` must be DeploymentType\.KUBERNETES or DeploymentType\.REVERSE_PROXY, got "kubernetes"/],
+    [
+      'string deployment type',
+      { deploymentType: 'kubernetes' as unknown as DeploymentType },
+      /`deploymentType` must be DeploymentType\.KUBERNETES or DeploymentType\.REVERSE_PROXY, got "kubernetes"/,
+    ],
     ['string rotation', { rotation: '90d' as unknown as RotationPolicy }, /`rotation` must be a RotationPolicy.*got "90d"/],
     ['bad host', { target: { host: 'https://origin', ports: [443] } }, /`target\.host` must be a host name.*got "https:\/\/origin"/],
     ['no ports', { target: { host: 'origin', ports: [] } }, /`target\.ports` must list 1 to 16 ports.*got \[\]/],
     ['port out of range', { target: { host: 'origin', ports: [70000] } }, /`target\.ports`.*got \[70000\]/],
-    ['duplicate ports (the API refuses them)', { target: { host: 'origin', ports: [443, 443] } }, /`target\.ports` must list 1 to 16 ports.*expected each port once; remove the duplicates.*got \[443,443\]/],
-    ['bad protocol', { target: { host: 'origin', ports: [80], protocol: 'ftp' as unknown as Protocol } }, /`target\.protocol` must be Protocol\.HTTP or Protocol\.HTTPS, got "ftp"/],
+    [
+      'duplicate ports (the API refuses them)',
+      { target: { host: 'origin', ports: [443, 443] } },
+      /`target\.ports` must list 1 to 16 ports.*expected each port once; remove the duplicates.*got \[443,443\]/,
+    ],
+    [
+      'bad protocol',
+      { target: { host: 'origin', ports: [80], protocol: 'ftp' as unknown as Protocol } },
+      /`target\.protocol` must be Protocol\.HTTP or Protocol\.HTTPS, got "ftp"/,
+    ],
     ['registrations not a list', { registrations: undefined as unknown as [] }, /`registrations` must be a list of registration targets/],
     ['registration not a target', { registrations: [{ path: '/x' } as never] }, /`registrations\[0\]` must be a registration target.*got \{"path":"\/x"\}/],
   ])('rejects %s at construction, naming the prop', (_case, overrides, expected) => {

@@ -145,10 +145,7 @@ export function fakeTime(startMs: number = Date.now()) {
 export async function startHarness(options: Parameters<typeof startInProcessEmulator>[0] = {}, deps: Partial<ProviderDeps> = {}): Promise<Harness> {
   const emulator = await startInProcessEmulator(options);
   const diagnostics = new DiagnosticsCollector();
-  const configured = configureProvider(
-    { edgerc: emulator.edgercPath, section: emulator.section, endpoint: null, request_timeout: '10s', max_retries: 2 },
-    diagnostics,
-  );
+  const configured = configureProvider({ edgerc: emulator.edgercPath, section: emulator.section, endpoint: null, request_timeout: '10s', max_retries: 2 }, diagnostics);
   if (!configured) {
     await emulator.close();
     throw new Error(`provider configuration failed: ${JSON.stringify(diagnostics.items)}`);

@@ -378,7 +378,7 @@ describe('crash safety', () => {
     expect(await activeIds(configId)).toEqual([orphan.tokenId]);
   });
 
-  test('the first token too: the crashed run\'s token is adopted and the initial token revoked', async () => {
+  test("the first token too: the crashed run's token is adopted and the initial token revoked", async () => {
     const configId = await newConfiguration();
     const [initial] = await activeIds(configId);
     const orphan = await harness.deps.api.generateToken(configId, { idempotencyKey: idempotencyKeyFor(configId, initial, 0) });

@@ -1,7 +1,9 @@
 // knip: unused files, dependencies and exports. `npm run knip`.
 /** @type {import('knip').KnipConfig} */
 module.exports = {
-  entry: ['src/cli/main.ts', 'src/provider/main.ts', 'scripts/*.ts', 'bench/*/run.ts', 'examples/*/main.ts'],
+  // constructs/index.ts, the package's public API, is an entry through package.json "exports".
+  // examples/ci/app/main.ts is the CDKTF app the CI example's cdktf.json runs.
+  entry: ['src/cli/main.ts', 'src/provider/main.ts', 'scripts/*.ts', 'bench/*/run.ts', 'examples/*/main.ts', 'examples/ci/app/main.ts'],
   project: ['src/**/*.ts', 'constructs/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', 'test/**/*.{ts,js}'],
   ignore: ['constructs/.gen/**'],
   // Terraform is a prerequisite on PATH (see the README), not an npm package.

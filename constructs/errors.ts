@@ -13,7 +13,7 @@ const DOCS = 'See docs/constructs.md.';
  * A short, safe rendering of a value a user passed. No prop should hold a token value, but a
  * misplaced one must not be printed: long opaque strings are shown by fingerprint only.
  */
-export function show(value: unknown): string {
+function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string')
     return maybeSecret(value) ? `[${value.length} characters, not shown in case it is a secret: ${fingerprintOf(value)}]` : JSON.stringify(value);

@@ -280,7 +280,7 @@ export function errorFromProblem(ctx: RequestContext, status: number, problem: P
 }
 
 /** `tok_x` / `ccfg_x` named in a contract path, for messages. */
-export function idsInPath(path: string): { configId?: string; tokenId?: string } {
+function idsInPath(path: string): { configId?: string; tokenId?: string } {
   const configId = /\/connection-configurations\/(ccfg_[0-9a-z]+)/.exec(path)?.[1];
   const tokenId = /\/tokens\/(tok_[0-9a-z]+)/.exec(path)?.[1];
   return { configId, tokenId };

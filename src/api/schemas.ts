@@ -21,7 +21,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 // Building blocks
 // ---------------------------------------------------------------------------------------------
 
-export const DeploymentTypeSchema = z.enum(['KUBERNETES', 'REVERSE_PROXY']);
+const DeploymentTypeSchema = z.enum(['KUBERNETES', 'REVERSE_PROXY']);
 export type DeploymentType = z.infer<typeof DeploymentTypeSchema>;
 
 /** RFC 3339 timestamp in UTC, e.g. `2026-12-01T10:00:00.000Z`. */
@@ -39,7 +39,7 @@ export const FingerprintSchema = z.string().regex(/^sha256:[0-9a-f]{12}$/, 'expe
 /** The secret itself. Only ever sent in the body of a generate/create/value response. */
 export const TokenValueSchema = z.string().min(32).max(512);
 
-export const ProtocolSchema = z.enum(['HTTP', 'HTTPS']);
+const ProtocolSchema = z.enum(['HTTP', 'HTTPS']);
 
 // ---------------------------------------------------------------------------------------------
 // Field rules, shared by the API, the provider and the constructs
@@ -100,7 +100,7 @@ function isHostNameOrIpv4(host: string): boolean {
 }
 
 /** Where a reverse-proxy Protector forwards traffic: a DNS host name or an IPv4 address. */
-export const TargetHostSchema = z
+const TargetHostSchema = z
   .string()
   .min(1, 'target host must not be empty; use a host name such as "origin.example.com" or an IPv4 address')
   .max(253, 'target host must be at most 253 characters')
@@ -186,10 +186,9 @@ export type PageQuery = z.infer<typeof PageQuerySchema>;
 // Tokens
 // ---------------------------------------------------------------------------------------------
 
-export const TokenStatusSchema = z.enum(['ACTIVE', 'REVOKED']);
-export type TokenStatus = z.infer<typeof TokenStatusSchema>;
+const TokenStatusSchema = z.enum(['ACTIVE', 'REVOKED']);
 
-export const RevokeReasonSchema = z.enum(['MANUAL', 'LICENSE_EXPIRED', 'CONFIGURATION_DELETED']);
+const RevokeReasonSchema = z.enum(['MANUAL', 'LICENSE_EXPIRED', 'CONFIGURATION_DELETED']);
 export type RevokeReason = z.infer<typeof RevokeReasonSchema>;
 
 /** A token's metadata. Never carries the value. */
@@ -243,7 +242,7 @@ export const IdempotencyKeySchema = z
 // Instances and heartbeats
 // ---------------------------------------------------------------------------------------------
 
-export const InstanceStatusSchema = z.enum(['GOOD', 'WARNING', 'PROBLEM']);
+const InstanceStatusSchema = z.enum(['GOOD', 'WARNING', 'PROBLEM']);
 export type InstanceStatus = z.infer<typeof InstanceStatusSchema>;
 
 export const InstanceIdSchema = z
@@ -253,11 +252,11 @@ export const InstanceIdSchema = z
   .regex(/^[A-Za-z0-9._:-]+$/, 'expected an instance id from A-Z a-z 0-9 . _ : -');
 
 /** The Protector version an instance reports; shown in instance lists and the activity log. */
-export const InstanceVersionSchema = visibleText('version')
+const InstanceVersionSchema = visibleText('version')
   .min(1, 'version must not be empty; send the Protector version such as "1.4.2"')
   .max(64, 'version must be at most 64 characters');
 
-export const InstanceSchema = z.object({
+const InstanceSchema = z.object({
   instanceId: InstanceIdSchema,
   tokenId: TokenIdSchema,
   tokenFingerprint: FingerprintSchema,
@@ -287,7 +286,7 @@ export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>;
 // Activity (audit log)
 // ---------------------------------------------------------------------------------------------
 
-export const ActivityTypeSchema = z.enum([
+const ActivityTypeSchema = z.enum([
   'CONFIGURATION_CREATED',
   'CONFIGURATION_UPDATED',
   'CONFIGURATION_DELETED',

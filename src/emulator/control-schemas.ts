@@ -15,7 +15,7 @@ const REGEX_SYNTAX = /[\\^$()+?[\]{}|]|\.\*/;
 const GLOB_HELP =
   'use a glob: * for any characters within one path segment, ** for any characters across segments, the whole path must match (e.g. "/protector/v1/**/tokens")';
 
-export const PathGlobSchema = z
+const PathGlobSchema = z
   .string()
   .min(1, `pathPattern must not be empty; ${GLOB_HELP}`)
   .max(256, 'pathPattern must be at most 256 characters')

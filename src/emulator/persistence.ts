@@ -12,7 +12,7 @@ import { EmulatorStateSchema, type EmulatorState } from './state';
 
 const STATE_FILE = 'state.json';
 /** At most this much of heartbeats (instances' last-seen times) is lost on a crash. */
-export const HEARTBEAT_PERSIST_INTERVAL_MS = 1000;
+const HEARTBEAT_PERSIST_INTERVAL_MS = 1000;
 
 class StateFileError extends Error {}
 

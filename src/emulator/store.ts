@@ -41,7 +41,7 @@ import { StateTables } from './tables';
 /** An instance is GOOD while its last heartbeat is younger than this. */
 const INSTANCE_GOOD_WITHIN_MS = 30_000;
 /** ...and WARNING until this; older (or with a revoked token) it is a PROBLEM. */
-export const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
+const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
 const CREATE_TARGET = 'connection-configurations';
 
 export interface StoreOptions {

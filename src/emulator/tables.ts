@@ -19,11 +19,11 @@ import { IDEMPOTENCY_WINDOW_MS, LISTED_REVOKED_TOKENS } from '../api/schemas';
 import { emptyState, type EmulatorState, type IdempotencyRecord, type StoredActivity, type StoredConfiguration, type StoredInstance, type StoredToken } from './state';
 
 /** Activity kept per configuration; the oldest events go first. */
-export const MAX_ACTIVITY_PER_CONFIGURATION = 1000;
+const MAX_ACTIVITY_PER_CONFIGURATION = 1000;
 /** Activity kept of a deleted configuration. */
 export const MAX_ACTIVITY_PER_DELETED_CONFIGURATION = 100;
 /** Instances kept per configuration; the least recently seen go first. */
-export const MAX_INSTANCES_PER_CONFIGURATION = 10_000;
+const MAX_INSTANCES_PER_CONFIGURATION = 10_000;
 /** Deleted configurations whose tokens and activity stay readable; older ones are forgotten. */
 export const MAX_DELETED_CONFIGURATIONS_KEPT = 100;
 

@@ -38,10 +38,8 @@ export interface RawInstanceOptions {
   follow?: boolean;
 }
 
-export const DEFAULT_INTERVAL = '500ms';
-export const DEFAULT_VERSION = '1.0.0-simulated';
 /** The AWS Secrets Manager Agent's default cache TTL (300 s). */
-export const DEFAULT_AWS_REFRESH_INTERVAL = '5m';
+const DEFAULT_AWS_REFRESH_INTERVAL = '5m';
 const MIN_INTERVAL_MS = 50;
 const MAX_INTERVAL_MS = 60 * 60 * 1000;
 

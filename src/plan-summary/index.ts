@@ -8,14 +8,11 @@ import { parsePlanJson } from './plan-json';
 import { scrubSecrets, secretsOfPlan } from './redact';
 import { summarizePlan, type PlanSummary } from './summarize';
 
-export { parsePlanJson, PlanJsonError, type PlanJson } from './plan-json';
-export { REDACTED, redactValue, scrubSecrets, secretsOfPlan } from './redact';
-export { summarizePlan, KNOWN_AFTER_APPLY, type PlanSummary, type ResourceSummary, type SummaryAction } from './summarize';
-export { formatSummaryText } from './format';
-export { DEFAULT_MARKER, formatSummaryMarkdown, type TitledSummary } from './markdown';
+export { PlanJsonError } from './plan-json';
+export { REDACTED } from './redact';
+export { type PlanSummary, type ResourceSummary } from './summarize';
 
-export const SUMMARY_FORMATS = ['text', 'json', 'markdown'] as const;
-export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+export type SummaryFormat = 'text' | 'json' | 'markdown';
 
 export interface RenderedSummary {
   summary: PlanSummary;

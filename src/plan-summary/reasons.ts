@@ -9,7 +9,7 @@ import { parseDuration } from '../api/duration';
 
 /** Strongest first: an explicit request, a changed setting, a keepers change, then being due. */
 const RANKS = ['requested', 'configuration', 'keepers', 'period-shortened', 'due'] as const;
-export type ReasonRank = (typeof RANKS)[number];
+type ReasonRank = (typeof RANKS)[number];
 
 export interface Reason {
   rank: ReasonRank;

@@ -12,7 +12,7 @@ import { registrationsOf } from './registrations';
 export type SummaryAction = 'create' | 'replace' | 'update' | 'delete' | 'forget';
 
 /** Shown where Terraform knows a value only after apply. */
-export const KNOWN_AFTER_APPLY = '(known after apply)';
+const KNOWN_AFTER_APPLY = '(known after apply)';
 
 export interface ValueChange {
   before?: string;

@@ -11,7 +11,7 @@ import { UsageError } from '../errors';
 import { isSourceCheckout, PACKAGE_ROOT, packageVersion } from '../package-root';
 import { PROVIDER_BUNDLE } from './artifacts';
 
-export { PROVIDER_ADDRESS, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform };
+export { PROVIDER_ADDRESS, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform };
 
 /** Terraform's implied local mirror for the current user; used when no `--mirror` is given. */
 export function defaultMirrorDir(): string {

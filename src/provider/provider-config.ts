@@ -27,8 +27,6 @@ import {
 } from '../api/rules';
 import { withoutEchoedSecrets } from './framework/validate';
 
-export { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT };
-
 const CREDENTIAL_ENV_VARS = 'AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET and AKAMAI_ACCESS_TOKEN';
 
 export const providerSchema: ObjectSchema = {
@@ -154,7 +152,7 @@ export function configureProvider(config: { [attribute: string]: Value }, diagno
   return { api, clock: systemClock, sleep };
 }
 
-export const systemClock = { now: (): Date => new Date() };
+const systemClock = { now: (): Date => new Date() };
 
 /** Resolves after `ms`, or rejects with an AbortError as soon as `signal` aborts (StopProvider). */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -237,7 +235,7 @@ function withNulls(config: { [attribute: string]: Value }): Record<string, Value
   return filled;
 }
 
-export function endpointProblem(value: string): string | undefined {
+function endpointProblem(value: string): string | undefined {
   const expected = 'expected a URL such as "https://akab-xxxx.luna.akamaiapis.net" or "http://127.0.0.1:8080"';
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
   let url: URL;

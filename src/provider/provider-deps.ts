@@ -6,21 +6,7 @@
 import type { ProtectorClient } from '../api/client';
 import * as framework from './framework/types';
 
-export type {
-  AttributePath,
-  AttributeType,
-  Diagnostics,
-  LogFields,
-  Logger,
-  Model,
-  ModelOf,
-  ObjectSchema,
-  Planned,
-  PlanRequest,
-  UnknownValue,
-  Value,
-  ValueOf,
-} from './framework/types';
+export type { AttributeType, Diagnostics, LogFields, Logger, Model, ModelOf, ObjectSchema, Planned, PlanRequest, UnknownValue, Value, ValueOf } from './framework/types';
 export { Unknown } from './framework/types';
 
 export interface ProviderDeps {
@@ -33,7 +19,6 @@ export interface ProviderDeps {
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;
 export type ResourceDefinition<M extends framework.Model = framework.Model> = framework.ResourceDefinition<M, ProviderDeps>;
 export type DataSourceDefinition<M extends framework.Model = framework.Model> = framework.DataSourceDefinition<M, ProviderDeps>;
-export type ProviderConfigDefinition = framework.ProviderConfigDefinition<framework.Model, ProviderDeps>;
 
 export function defineResource<M extends framework.Model>(definition: ResourceDefinition<M>): ResourceDefinition {
   return framework.defineResource(definition);

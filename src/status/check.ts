@@ -8,8 +8,7 @@ import { formatDuration } from '../api/duration';
 import type { ConfigurationStatus } from './collect';
 import type { ManagedToken } from './managed-tokens';
 
-export const FINDING_KINDS = ['OVERDUE', 'DUE_SOON', 'AT_CAP', 'STALE_INSTANCE', 'UNMANAGED_TOKEN'] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
+type FindingKind = 'OVERDUE' | 'DUE_SOON' | 'AT_CAP' | 'STALE_INSTANCE' | 'UNMANAGED_TOKEN';
 
 export interface Finding {
   kind: FindingKind;
@@ -34,7 +33,7 @@ export interface CheckOptions {
 }
 
 /** Instances seen this recently count: older ones are gone, not stuck. */
-export const RECENTLY_SEEN_MS = 60 * 60 * 1000;
+const RECENTLY_SEEN_MS = 60 * 60 * 1000;
 /** Without state, a token is due a year after it was created: the product's maximum. */
 const MAX_TOKEN_AGE_MS = MAX_ROTATION_PERIOD_MS;
 

@@ -39,7 +39,7 @@ export async function readManagedTokens(location: string, showJson: typeof terra
   return managedTokensOf(text, location);
 }
 
-export function managedTokensOf(text: string, source: string): ManagedToken[] {
+function managedTokensOf(text: string, source: string): ManagedToken[] {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -14,8 +14,7 @@ import { formatCheckJson, formatCheckMarkdown, formatCheckText, type CheckReport
 import { collectStatus, type ConfigurationStatus } from './collect';
 import { readManagedTokens, type ManagedToken } from './managed-tokens';
 
-export const FINDINGS_EXIT_CODE = 1;
-export const DEFAULT_DUE_WITHIN = '14d';
+const FINDINGS_EXIT_CODE = 1;
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
 export interface CheckFlags {
@@ -26,7 +25,7 @@ export interface CheckFlags {
 }
 
 /** Checks usage before any network call. */
-export function validateCheckFlags(flags: CheckFlags): { dueWithinMs: number; format: (typeof FORMATS)[number] } {
+function validateCheckFlags(flags: CheckFlags): { dueWithinMs: number; format: (typeof FORMATS)[number] } {
   const dueWithinMs = parseDuration(flags.dueWithin);
   if (dueWithinMs === undefined) {
     throw new UsageError('STATUS_USAGE', `--due-within ${JSON.stringify(flags.dueWithin)} is not a duration; use one such as "14d", "36h" or "0s".`);

@@ -41,7 +41,7 @@ export const nastyString: fc.Arbitrary<string> = fc
   .map((parts) => parts.join(''));
 
 /** A huge value: far over every documented limit. */
-export const hugeString: fc.Arbitrary<string> = fc
+const hugeString: fc.Arbitrary<string> = fc
   .tuple(fc.constantFrom('x', 'a-', '😀', '\u202e'), fc.integer({ min: 1_000, max: 100_000 }))
   .map(([unit, times]) => unit.repeat(times));
 

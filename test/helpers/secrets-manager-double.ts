@@ -30,7 +30,7 @@ export const TEST_SECRET_ACCESS_KEY = 'protector/test/secret/access/key/00000000
 export const TEST_REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
 
-export interface RecordedCall {
+interface RecordedCall {
   operation: string;
   /** The SecretId / Name the call named, when it named one. */
   secretId?: string;

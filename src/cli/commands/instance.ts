@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 // Type only (erased at runtime): the module itself is loaded in the handler.
 import type { RawInstanceOptions } from '../../instance/options';
+import type { TokenSource } from '../../instance/token-source';
 
 export function register(program: Command): void {
   program
@@ -32,7 +33,7 @@ async function runInstance(flags: RawInstanceOptions): Promise<void> {
   const { InstanceSimulator, eventLogger, parseInstanceOptions } = require('../../instance') as typeof import('../../instance');
   const options = parseInstanceOptions(flags);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  let source: import('../../instance').TokenSource | undefined;
+  let source: TokenSource | undefined;
   if (options.awsSecret) {
     // The AWS SDK is loaded only for --aws-secret-id (by aws-secret.ts itself).
     const { AwsSecretTokenSource } = require('../../instance/aws-secret') as typeof import('../../instance/aws-secret');

@@ -10,7 +10,7 @@ export type UnknownValue = typeof Unknown;
 
 export type Value = null | string | number | boolean | UnknownValue | Value[] | { [k: string]: Value };
 
-export type PrimitiveType = 'string' | 'number' | 'bool';
+type PrimitiveType = 'string' | 'number' | 'bool';
 export type AttributeType = PrimitiveType | readonly ['list' | 'set' | 'map', AttributeType] | readonly ['object', Readonly<Record<string, AttributeType>>];
 
 export function isObject(value: Value): value is { [k: string]: Value } {

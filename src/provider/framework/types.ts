@@ -8,9 +8,9 @@
 import type { AttributeType, UnknownValue, Value } from '../codec/cty-values';
 import type { Validator } from './validators';
 
-export { Unknown, type AttributeType, type PrimitiveType, type UnknownValue, type Value } from '../codec/cty-values';
+export { Unknown, type AttributeType, type UnknownValue, type Value } from '../codec/cty-values';
 
-export interface ConditionalReplace {
+interface ConditionalReplace {
   /** Called with known values only; true when the change of this attribute forces replacement. */
   when: (prior: Value, planned: Value) => boolean;
   /** Why: shown in logs and generated docs. */
@@ -144,7 +144,7 @@ export function defineDataSource<M extends Model, D = unknown>(definition: DataS
   return definition as unknown as DataSourceDefinition<Model, D>;
 }
 
-export interface ProviderConfigureContext {
+interface ProviderConfigureContext {
   diagnostics: Diagnostics;
   log: Logger;
   signal: AbortSignal;

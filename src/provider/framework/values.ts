@@ -31,7 +31,7 @@ function deriveImpliedType(schema: ObjectSchema): AttributeType {
   return ['object', attributes];
 }
 
-export function blockType(block: BlockSchema): AttributeType {
+function blockType(block: BlockSchema): AttributeType {
   const objectType = impliedType(block);
   return block.nesting === 'single' ? objectType : [block.nesting, objectType];
 }

@@ -18,13 +18,13 @@ export interface FileContext {
 /** Kernel file systems: nothing a token file can live on. */
 const PSEUDO_FILE_SYSTEMS = ['/proc', '/sys', '/dev'];
 
-export class FileSystemUsageError extends UsageError {
+class FileSystemUsageError extends UsageError {
   constructor(message: string) {
     super('TOKEN_FILE_PATH_NOT_USABLE', message);
   }
 }
 
-export class FileSystemFailureError extends ExternalError {
+class FileSystemFailureError extends ExternalError {
   constructor(message: string) {
     super('TOKEN_FILE_NOT_WRITTEN', message);
   }

@@ -14,7 +14,7 @@ import { createServerCertificate } from './self-signed-cert';
 import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO, type ProtoDescriptor } from './proto-descriptors';
 
 /** An RPC implementation: the request message in, the response message out. */
-export type RpcHandler = (request: never) => Promise<object>;
+type RpcHandler = (request: never) => Promise<object>;
 export type RpcTable = Record<string, RpcHandler | undefined>;
 
 export interface HostOptions {

@@ -2,10 +2,10 @@
  * go-plugin's side of the process contract: the magic cookie check, protocol version
  * negotiation, and the handshake line Terraform reads from stdout.
  */
-export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
+const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
-export const CORE_PROTOCOL_VERSION = 1;
-export const APP_PROTOCOL_VERSION = 6;
+const CORE_PROTOCOL_VERSION = 1;
+const APP_PROTOCOL_VERSION = 6;
 
 export const NOT_STARTED_BY_TERRAFORM =
   'This is a Terraform provider plugin (protector-iac/protector). It is not meant to be run by hand:\n' +

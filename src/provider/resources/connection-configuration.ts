@@ -14,7 +14,7 @@ import { isObject } from '../codec/cty-values';
 import { agreesWith, eachWholeNumberBetween, lengthBetween, listLengthBetween, matchesSchema, noSurroundingSpaces, oneOf } from '../framework/validators';
 import { known } from '../framework/values';
 
-export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
+const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
 
 const DEPLOYMENT_TYPES = { kubernetes: 'KUBERNETES', reverse_proxy: 'REVERSE_PROXY' } as const;
 const PROTOCOLS = { http: 'HTTP', https: 'HTTPS' } as const;
@@ -254,7 +254,7 @@ async function readExisting(id: string, ctx: HandlerContext): Promise<Connection
   return fromApi(await ctx.deps.api.getConnectionConfiguration(id));
 }
 
-export function toCreateRequest(planned: ConnectionConfigurationModel): CreateConnectionConfigurationRequest {
+function toCreateRequest(planned: ConnectionConfigurationModel): CreateConnectionConfigurationRequest {
   return {
     name: planned.name,
     ...(planned.description !== null ? { description: planned.description } : {}),
@@ -266,7 +266,7 @@ export function toCreateRequest(planned: ConnectionConfigurationModel): CreateCo
 }
 
 /** Only the fields that changed: a PATCH of an unchanged `target: null` is not sent to a Kubernetes configuration. */
-export function toPatch(prior: ConnectionConfigurationModel, planned: ConnectionConfigurationModel): UpdateConnectionConfigurationRequest {
+function toPatch(prior: ConnectionConfigurationModel, planned: ConnectionConfigurationModel): UpdateConnectionConfigurationRequest {
   const patch: UpdateConnectionConfigurationRequest = {};
   if (planned.name !== prior.name) patch.name = planned.name;
   if (planned.description !== prior.description) patch.description = planned.description;
@@ -274,7 +274,7 @@ export function toPatch(prior: ConnectionConfigurationModel, planned: Connection
   return patch;
 }
 
-export function fromApi(configuration: ConnectionConfiguration): ConnectionConfigurationModel {
+function fromApi(configuration: ConnectionConfiguration): ConnectionConfigurationModel {
   return {
     id: configuration.connectionConfigurationId,
     name: configuration.name,

@@ -25,7 +25,7 @@ export function filePermissionProblem(value: string): string | undefined {
 }
 
 /** A warning for a permission that is allowed but lets others read the token. */
-export function filePermissionWarning(value: string): string | undefined {
+function filePermissionWarning(value: string): string | undefined {
   if (filePermissionProblem(value) !== undefined) return undefined;
   const readers = parseInt(value, 8) & GROUP_OR_OTHER_READ;
   if (readers === 0) return undefined;

@@ -12,7 +12,7 @@ import { throwIfStopped } from './stoppable';
 /** Mode of the parent directories the provider creates. */
 const PARENT_DIRECTORY_MODE = 0o700;
 
-export function tokenFileContext(file: string, action: string): FileContext {
+function tokenFileContext(file: string, action: string): FileContext {
   return { file, setting: "the token file's `path`", action };
 }
 

@@ -15,8 +15,8 @@ import { pseudoFileSystemOf } from '../fs/file-system-errors';
 import { untilStopped } from './stoppable';
 import { inspectFile, removeFile, writeFileAtomically } from './token-file-writer';
 
-export const TOKEN_FILE_TYPE = 'protector_token_file';
-export const DEFAULT_FILE_PERMISSION = '0600';
+const TOKEN_FILE_TYPE = 'protector_token_file';
+const DEFAULT_FILE_PERMISSION = '0600';
 
 // ---------------------------------------------------------------------------------------------
 // Schema

@@ -25,7 +25,7 @@ import { revokeManagedToken, warnIfOnlyActiveToken } from '../rotation/revoke';
 import { connectionConfigurationId, durationBetween, isDuration } from '../validators';
 import { warnAboutUnmanagedTokens } from '../rotation/unmanaged-tokens';
 
-export const TOKEN_TYPE = 'protector_token';
+const TOKEN_TYPE = 'protector_token';
 
 const IMPORT_ID_FORMAT = 'CONFIG_ID/TOKEN_ID, such as "ccfg_8h2k4m9x1q/tok_3n5p7r9t2v"';
 
@@ -294,7 +294,7 @@ export const tokenResource = defineResource<TokenModel>({
 // Pure helpers
 // ---------------------------------------------------------------------------------------------
 
-export function rotateAfterOf(createdAt: string, rotationPeriod: string | null): string | null {
+function rotateAfterOf(createdAt: string, rotationPeriod: string | null): string | null {
   if (rotationPeriod === null) return null;
   const period = parseDuration(rotationPeriod);
   if (period === undefined) return null;

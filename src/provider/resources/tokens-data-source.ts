@@ -89,7 +89,7 @@ export const tokensDataSource = defineDataSource<TokensModel>({
 // Pure helpers
 // ---------------------------------------------------------------------------------------------
 
-export function tokenObject(token: Token): TokenObject {
+function tokenObject(token: Token): TokenObject {
   return {
     id: token.tokenId,
     fingerprint: token.fingerprint,

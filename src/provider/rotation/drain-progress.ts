@@ -12,7 +12,7 @@ import type { HandlerContext } from '../provider-deps';
  * then PROBLEM; only GOOD and WARNING instances hold a drain. So an instance that stopped a moment
  * ago still holds it for up to this long.
  */
-export const RECENTLY_SEEN_WINDOW = '5 minutes';
+const RECENTLY_SEEN_WINDOW = '5 minutes';
 
 export const RECENTLY_SEEN_RULE =
   `An instance counts while its last heartbeat is under ${RECENTLY_SEEN_WINDOW} old (status GOOD or WARNING): one that ` +

@@ -5,7 +5,7 @@ import { instancesOn } from './instances';
 import { logDrainPoll } from './drain-progress';
 
 /** How often the drain wait polls the instance list. */
-export const DRAIN_POLL_MS = 1000;
+const DRAIN_POLL_MS = 1000;
 
 export interface TokenRef {
   tokenId: string;

@@ -2,7 +2,7 @@
 import { typeToJson } from '../codec/cty-json';
 import type { AttributePath, AttributeSchema, AttributeType, BlockSchema, ObjectSchema } from '../framework/types';
 
-export interface WireAttribute {
+interface WireAttribute {
   name: string;
   type: Buffer;
   description: string;
@@ -12,14 +12,14 @@ export interface WireAttribute {
   computed: boolean;
   sensitive: boolean;
 }
-export interface WireBlock {
+interface WireBlock {
   version: number;
   attributes: WireAttribute[];
   block_types: WireNestedBlock[];
   description: string;
   description_kind: 'MARKDOWN';
 }
-export interface WireNestedBlock {
+interface WireNestedBlock {
   type_name: string;
   block: WireBlock;
   nesting: 'SINGLE' | 'LIST' | 'SET';

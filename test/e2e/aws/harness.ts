@@ -17,8 +17,8 @@ import { TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY, type SecretsMa
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(REPO_ROOT, 'bin', 'protector');
-export const HEARTBEAT_MS = 200;
-export const REFRESH_MS = 500;
+const HEARTBEAT_MS = 200;
+const REFRESH_MS = 500;
 
 /** The image's filesystem mirror of hashicorp/aws; the suites are skipped without one. */
 export const AWS_MIRROR = awsProviderMirror();
@@ -50,7 +50,7 @@ export function awsEnv(): NodeJS.ProcessEnv {
 }
 
 const InstanceSummarySchema = z.object({ id: z.string(), heartbeats: z.number().int(), authFailures: z.number().int(), tokensUsed: z.array(z.string()) });
-export type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
+type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
 
 export interface AwsVm {
   id: string;

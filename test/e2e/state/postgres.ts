@@ -11,8 +11,8 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const PG_URL_VARIABLE = 'PROTECTOR_TEST_PG_URL';
-export const DEBIAN_PG_BIN = '/usr/lib/postgresql/15/bin';
+const PG_URL_VARIABLE = 'PROTECTOR_TEST_PG_URL';
+const DEBIAN_PG_BIN = '/usr/lib/postgresql/15/bin';
 
 export interface Postgres {
   /** `postgres://...@127.0.0.1:PORT/postgres?sslmode=disable`, for PG_CONN_STR. */
@@ -23,7 +23,7 @@ export interface Postgres {
 export type PostgresAvailability = { kind: 'available'; start(): Promise<Postgres> } | { kind: 'missing'; reason: string };
 
 /** How the tests get a PostgreSQL here, or why they cannot. */
-export function postgresAvailability(env: NodeJS.ProcessEnv = process.env, binDir: string = DEBIAN_PG_BIN): PostgresAvailability {
+function postgresAvailability(env: NodeJS.ProcessEnv = process.env, binDir: string = DEBIAN_PG_BIN): PostgresAvailability {
   const url = env[PG_URL_VARIABLE];
   if (url) return { kind: 'available', start: async () => ({ url, stop: async () => undefined }) };
   if (existsSync(path.join(binDir, 'initdb'))) return { kind: 'available', start: startTemporaryCluster };

@@ -33,6 +33,7 @@ export interface ProviderDeps {
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;
 export type ResourceDefinition<M extends framework.Model = framework.Model> = framework.ResourceDefinition<M, ProviderDeps>;
 export type DataSourceDefinition<M extends framework.Model = framework.Model> = framework.DataSourceDefinition<M, ProviderDeps>;
+export type EphemeralResourceDefinition<M extends framework.Model = framework.Model> = framework.EphemeralResourceDefinition<M, ProviderDeps>;
 export type ProviderConfigDefinition = framework.ProviderConfigDefinition<framework.Model, ProviderDeps>;
 
 export function defineResource<M extends framework.Model>(definition: ResourceDefinition<M>): ResourceDefinition {
@@ -41,4 +42,8 @@ export function defineResource<M extends framework.Model>(definition: ResourceDe
 
 export function defineDataSource<M extends framework.Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
   return framework.defineDataSource(definition);
+}
+
+export function defineEphemeralResource<M extends framework.Model>(definition: EphemeralResourceDefinition<M>): EphemeralResourceDefinition {
+  return framework.defineEphemeralResource(definition);
 }

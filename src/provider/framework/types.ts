@@ -133,6 +133,24 @@ export interface DataSourceDefinition<M extends Model = Model, D = unknown> {
 }
 
 /**
+ * An ephemeral resource (`ephemeral "TYPE" "NAME" {...}`, Terraform >= 1.10): opened whenever
+ * Terraform needs its result during a plan or an apply, never stored in state or plan files. Its
+ * result may flow only into write-only attributes, provider configuration and other ephemeral
+ * values. Ours need neither renewal nor closing, so a definition only opens.
+ */
+export interface EphemeralResourceDefinition<M extends Model = Model, D = unknown> {
+  typeName: string;
+  description: string;
+  schema: ObjectSchema;
+  validateConfig?(config: Planned<M>, diagnostics: Diagnostics): void;
+  /**
+   * Called with a wholly known config (Terraform does not open an ephemeral resource whose config
+   * is unknown); returns the config with every computed attribute filled.
+   */
+  open(config: M, ctx: HandlerContext<D>): Promise<M>;
+}
+
+/**
  * Widens a typed definition for registration lists; handlers stay typed inside their file.
  * The framework fills every schema attribute, so the model shape holds at runtime.
  */
@@ -142,6 +160,10 @@ export function defineResource<M extends Model, D = unknown>(definition: Resourc
 
 export function defineDataSource<M extends Model, D = unknown>(definition: DataSourceDefinition<M, D>): DataSourceDefinition<Model, D> {
   return definition as unknown as DataSourceDefinition<Model, D>;
+}
+
+export function defineEphemeralResource<M extends Model, D = unknown>(definition: EphemeralResourceDefinition<M, D>): EphemeralResourceDefinition<Model, D> {
+  return definition as unknown as EphemeralResourceDefinition<Model, D>;
 }
 
 export interface ProviderConfigureContext {

@@ -9,12 +9,14 @@ import { CodecError, decodeMsgpack, encodeMsgpack } from '../codec/cty-msgpack';
 import { valueFromJson } from '../codec/cty-json';
 import { applyResourceChange, importResource, readDataSource, readResource } from '../framework/apply';
 import { DiagnosticsCollector } from '../framework/diagnostics';
+import { openEphemeralResource } from '../framework/ephemeral';
 import { planResourceChange } from '../framework/plan';
 import { schemaToWire, pathToWire, type WireSchema, type WireStep } from './schema-wire';
 import { SecretScrubber } from '../framework/secrets';
 import { reportThrown } from '../framework/thrown-errors';
 import type {
   DataSourceDefinition,
+  EphemeralResourceDefinition,
   HandlerContext,
   LogFields,
   Logger,
@@ -47,6 +49,7 @@ export interface ProviderServiceOptions<D> {
   providerConfig: ProviderConfigDefinition<Model, D>;
   resources: readonly ResourceDefinition<Model, D>[];
   dataSources: readonly DataSourceDefinition<Model, D>[];
+  ephemeralResources?: readonly EphemeralResourceDefinition<Model, D>[];
   log: ScopedLogger;
 }
 
@@ -61,6 +64,7 @@ interface Call {
 export class ProviderService<D = unknown> {
   private readonly resources = new Map<string, ResourceDefinition<Model, D>>();
   private readonly dataSources = new Map<string, DataSourceDefinition<Model, D>>();
+  private readonly ephemeralResources = new Map<string, EphemeralResourceDefinition<Model, D>>();
   private readonly stopController = new AbortController();
   private deps: D | null = null;
   private schemaResponse: object | undefined;
@@ -68,6 +72,7 @@ export class ProviderService<D = unknown> {
   constructor(private readonly options: ProviderServiceOptions<D>) {
     for (const resource of options.resources) this.resources.set(resource.typeName, resource);
     for (const dataSource of options.dataSources) this.dataSources.set(dataSource.typeName, dataSource);
+    for (const ephemeral of options.ephemeralResources ?? []) this.ephemeralResources.set(ephemeral.typeName, ephemeral);
   }
 
   /** Aborted by StopProvider; handlers' `ctx.signal`. */
@@ -85,10 +90,15 @@ export class ProviderService<D = unknown> {
       for (const dataSource of this.dataSources.values()) {
         dataSourceSchemas[dataSource.typeName] = schemaToWire(dataSource.schema, dataSource.description);
       }
+      const ephemeralSchemas: Record<string, WireSchema> = {};
+      for (const ephemeral of this.ephemeralResources.values()) {
+        ephemeralSchemas[ephemeral.typeName] = schemaToWire(ephemeral.schema, ephemeral.description);
+      }
       this.schemaResponse = {
         provider: schemaToWire(this.options.providerConfig.schema, this.options.providerConfig.description),
         resource_schemas: resourceSchemas,
         data_source_schemas: dataSourceSchemas,
+        ephemeral_resource_schemas: ephemeralSchemas,
         diagnostics: [],
         server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
       };
@@ -281,6 +291,49 @@ export class ProviderService<D = unknown> {
     return { state: this.encode(state, dataSource?.schema, call), diagnostics: this.diagnosticsOf(call) };
   }
 
+  ValidateEphemeralResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const ephemeral = this.ephemeralResources.get(request.type_name);
+    const call = this.call('ValidateEphemeralResourceConfig', ephemeral?.schema, request.type_name);
+    if (ephemeral) {
+      this.guard(call, `validated ephemeral resource ${ephemeral.typeName}`, () => {
+        const config = this.decode(request.config, ephemeral.schema, call);
+        validateConfig(ephemeral.schema, config, call.diagnostics, ephemeral.validateConfig?.bind(ephemeral));
+      });
+    } else this.unknownType(call, 'ephemeral resource', request.type_name);
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
+  }
+
+  /** The result goes to Terraform only: it keeps it in memory, never in state or a plan file. */
+  async OpenEphemeralResource(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const ephemeral = this.ephemeralResources.get(request.type_name);
+    const call = this.call('OpenEphemeralResource', ephemeral?.schema, request.type_name);
+    let result: Value = null;
+    if (ephemeral) {
+      await this.guardAsync(call, `opened ephemeral resource ${ephemeral.typeName}`, async () => {
+        const config = this.decode(request.config, ephemeral.schema, call);
+        const ctx = this.handlerContext(call);
+        if (!ctx) return;
+        result = await openEphemeralResource(ephemeral, config, ctx);
+        call.scrubber.collect(result, ephemeral.schema);
+      });
+    } else this.unknownType(call, 'ephemeral resource', request.type_name);
+    return { result: this.encode(result, ephemeral?.schema, call), diagnostics: this.diagnosticsOf(call) };
+  }
+
+  /** Never called: no open answer sets `renew_at`. Answers without error for completeness. */
+  RenewEphemeralResource(request: { type_name: string }): Promise<object> {
+    const call = this.call('RenewEphemeralResource', undefined, request.type_name);
+    if (!this.ephemeralResources.has(request.type_name)) this.unknownType(call, 'ephemeral resource', request.type_name);
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
+  }
+
+  /** Our ephemeral resources hold nothing open (no lease, no session): closing has nothing to do. */
+  CloseEphemeralResource(request: { type_name: string }): Promise<object> {
+    const call = this.call('CloseEphemeralResource', undefined, request.type_name);
+    if (!this.ephemeralResources.has(request.type_name)) this.unknownType(call, 'ephemeral resource', request.type_name);
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
+  }
+
   StopProvider(): Promise<object> {
     this.options.log.info('StopProvider: cancelling in-flight operations');
     this.stopController.abort();
@@ -352,8 +405,9 @@ export class ProviderService<D = unknown> {
     reportThrown(error, call.diagnostics, call.log, action);
   }
 
-  private unknownType(call: Call, kind: string, typeName: string): void {
-    call.diagnostics.error(`Unknown ${kind === 'resource' ? 'Resource' : 'Data Source'} Type`, `This provider has no ${kind} type "${typeName}".`);
+  private unknownType(call: Call, kind: 'resource' | 'data source' | 'ephemeral resource', typeName: string): void {
+    const title = kind.replace(/\b\w/g, (letter) => letter.toUpperCase());
+    call.diagnostics.error(`Unknown ${title} Type`, `This provider has no ${kind} type "${typeName}".`);
   }
 
   private diagnosticsOf(call: Call): WireDiagnostic[] {

@@ -17,7 +17,9 @@ export type {
   ObjectSchema,
   Planned,
   PlanRequest,
+  StoredState,
   UnknownValue,
+  UpgradeContext,
   Value,
   ValueOf,
 } from './framework/types';

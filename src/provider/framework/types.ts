@@ -123,6 +123,21 @@ export interface ResourceDefinition<M extends Model = Model, D = unknown> {
   importState?(id: string, ctx: HandlerContext<D>): Promise<M | null>;
   /** e.g. a plan-time warning on destroy. */
   planDestroy?(prior: M, ctx: HandlerContext<D>): Promise<void> | void;
+  /**
+   * Rewrites a state stored under an older `schemaVersion` (its JSON object, as stored) into the
+   * current schema's shape. Called only for `version < schemaVersion`; attributes the current
+   * schema lacks are dropped afterwards. Terraform shows its diagnostics in the plan.
+   */
+  upgradeState?(version: number, stored: StoredState, ctx: UpgradeContext): StoredState;
+}
+
+/** A resource's state as Terraform stores it: the JSON object of its attributes. */
+export type StoredState = { [attribute: string]: unknown };
+
+/** UpgradeResourceState runs before ConfigureProvider may have: no dependencies. */
+export interface UpgradeContext {
+  diagnostics: Diagnostics;
+  log: Logger;
 }
 
 export interface DataSourceDefinition<M extends Model = Model, D = unknown> {

@@ -11,6 +11,7 @@ import { applyResourceChange, importResource, readDataSource, readResource } fro
 import { DiagnosticsCollector } from '../framework/diagnostics';
 import { openEphemeralResource } from '../framework/ephemeral';
 import { planResourceChange } from '../framework/plan';
+import { upgradeResourceState } from '../framework/upgrade';
 import { schemaToWire, pathToWire, type WireSchema, type WireStep } from './schema-wire';
 import { SecretScrubber } from '../framework/secrets';
 import { reportThrown } from '../framework/thrown-errors';
@@ -169,9 +170,9 @@ export class ProviderService<D = unknown> {
           );
           return;
         }
-        upgraded = valueFromJson(JSON.parse(Buffer.from(json).toString('utf8')), impliedType(resource.schema), {
-          onDroppedAttribute: (path) => call.log.debug('dropping an attribute the schema no longer has', { attribute: path.join('.') }),
-        });
+        const version = Number(request.version ?? 0);
+        upgraded = upgradeResourceState(resource, version, JSON.parse(Buffer.from(json).toString('utf8')), { diagnostics: call.diagnostics, log: call.log });
+        call.scrubber.collect(upgraded, resource.schema);
       });
     } else this.unknownType(call, 'resource', request.type_name);
     return Promise.resolve({ upgraded_state: this.encode(upgraded, resource?.schema, call), diagnostics: this.diagnosticsOf(call) });

@@ -49,6 +49,8 @@ resource "protector_token" "edge" {
   ${settings.rotationPeriod ? `rotation_period = ${JSON.stringify(settings.rotationPeriod)}` : ''}
   drain_timeout = ${JSON.stringify(settings.drainTimeout ?? '30s')}
   keepers = { generation = ${JSON.stringify(settings.generation)} }
+  # This suite reads the value from state to check the file and to play a stuck instance.
+  store_value = true
   ${settings.createBeforeDestroy === false ? '' : 'lifecycle {\n    create_before_destroy = true\n  }'}
 }
 

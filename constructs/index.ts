@@ -19,5 +19,7 @@ export { terraformPlatform } from '../src/api/rules';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
 export { RotationCompliance, type RotationComplianceProps } from './rotation-compliance';
 export { ConstructPropError } from './errors';
+export { EphemeralBlock, type EphemeralBlockProps } from './ephemeral-block';
+export { TokenValueSource } from './token-value-source';
 /** The generated L1 bindings of the protector provider (escape hatch). */
 export * as protector from './.gen/providers/protector';

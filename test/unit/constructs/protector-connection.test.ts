@@ -1,4 +1,4 @@
-import { DataResource, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { DataResource, Fn, TerraformLocal, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import {
@@ -81,9 +81,13 @@ describe('ProtectorConnection', () => {
 
   test('every registration references the token, so it moves before the old token is revoked', () => {
     // WHEN
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps({
-      registrations: [new TokenFileTarget({ path: '/etc/protector/token' }), new TokenFileTarget({ path: '/srv/protector/token', filePermission: '640' })],
-    }));
+    const connection = new ProtectorConnection(
+      stack,
+      'Edge',
+      reverseProxyProps({
+        registrations: [new TokenFileTarget({ path: '/etc/protector/token' }), new TokenFileTarget({ path: '/srv/protector/token', filePermission: '640' })],
+      }),
+    );
     // THEN
     const files = Object.values(synthJson(stack).resource.protector_token_file);
     expect(files).toHaveLength(2);
@@ -106,39 +110,84 @@ describe('ProtectorConnection', () => {
     new TerraformOutput(stack, 'token_id', { value: connection.tokenId });
     new TerraformOutput(stack, 'fingerprint', { value: connection.tokenFingerprint });
     new TerraformOutput(stack, 'rotate_after', { value: connection.tokenRotateAfter });
-    new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
+    new TerraformLocal(stack, 'value', connection.tokenValue);
     // THEN
-    const outputs = (synthJson(stack) as unknown as { output: Record<string, { value: string }> }).output;
+    const json = synthJson(stack) as unknown as {
+      output: Record<string, { value: string }>;
+      locals: Record<string, string>;
+      ephemeral: { protector_token_value: Record<string, Record<string, string>> };
+    };
+    const outputs = json.output;
     expect(outputs.configuration_id.value).toBe(ref(connection.configuration, 'id'));
     expect(outputs.token_id.value).toBe(ref(connection.token, 'id'));
     expect(outputs.fingerprint.value).toBe(ref(connection.token, 'fingerprint'));
     expect(outputs.rotate_after.value).toBe(ref(connection.token, 'rotate_after'));
-    expect(outputs.value.value).toBe(ref(connection.token, 'value'));
+    // The value is ephemeral by default: a reference to the one ephemeral block that reads it.
+    const [name, block] = Object.entries(json.ephemeral.protector_token_value)[0]!;
+    expect(Object.keys(json.ephemeral.protector_token_value)).toHaveLength(1);
+    expect(json.locals.value).toBe(`\${ephemeral.protector_token_value.${name}.value}`);
+    expect(block).toEqual({ connection_configuration_id: ref(connection.token, 'connection_configuration_id'), token_id: ref(connection.token, 'id') });
+    expect(connection.tokenValueSource.ephemeral).toBe(true);
   });
 
-  test('an output exposing tokenValue without sensitive fails validation, saying to mark it sensitive', () => {
-    // GIVEN
+  test('storeTokenValueInState hands out protector_token.value, sets store_value and warns at synth', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
+    new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
+    const json = synthJson(stack) as unknown as {
+      output: Record<string, { value: string }>;
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+      ephemeral?: unknown;
+    };
+    expect(json.output.value.value).toBe(ref(connection.token, 'value'));
+    expect(Object.values(json.resource.protector_token)[0]).toMatchObject({ store_value: true });
+    expect(json.ephemeral).toBeUndefined();
+    expect(annotationsOf(stack)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining('`storeTokenValueInState` is on, so protector_token keeps the token value in Terraform state'),
+      }),
+    ]);
+  });
+
+  test('without a consumer of the value, no ephemeral block is written and the token stores no value', () => {
+    new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    const json = synthJson(stack) as unknown as { resource: Record<string, Record<string, Record<string, unknown>>>; ephemeral?: unknown };
+    expect(json.ephemeral).toBeUndefined();
+    expect(Object.values(json.resource.protector_token)[0]).not.toHaveProperty('store_value');
+  });
+
+  test('an output or terraform_data receiving the ephemeral tokenValue fails validation, even a sensitive output', () => {
     const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    new TerraformOutput(stack, 'secret', { value: connection.tokenValue, sensitive: true });
+    new DataResource(stack, 'copy', { input: { token: connection.tokenValue } });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /the output "secret" receives `tokenValue`, which is ephemeral.*terraform_data "copy" receives `tokenValue`, which is ephemeral/s,
+    );
+  });
+
+  test('stored in state: an output exposing tokenValue without sensitive fails validation, saying to mark it sensitive', () => {
+    // GIVEN
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     // WHEN
     new TerraformOutput(stack, 'leaky', { value: connection.tokenValue });
     // THEN
     expect(() => Testing.synth(stack, true)).toThrow(/ProtectorConnection 'test\/Edge': the output "leaky" exposes `tokenValue` but is not sensitive.*sensitive: true/);
   });
 
-  test('an output exposing tokenValue inside an expression is caught too', () => {
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+  test('stored in state: an output exposing tokenValue inside an expression is caught too', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     new TerraformOutput(stack, 'encoded', { value: Fn.base64encode(connection.tokenValue) });
     expect(() => Testing.synth(stack, true)).toThrow(/the output "encoded" exposes `tokenValue`/);
   });
 
-  test('tokenValue passed through terraform_data fails validation (it drops sensitivity)', () => {
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+  test('stored in state: tokenValue passed through terraform_data fails validation (it drops sensitivity)', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     new DataResource(stack, 'copy', { input: { token: connection.tokenValue } });
     expect(() => Testing.synth(stack, true)).toThrow(/terraform_data "copy" receives `tokenValue`.*prints it in plain text/);
   });
 
-  test('a sensitive output of tokenValue and outputs of other attributes pass validation', () => {
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+  test('stored in state: a sensitive output of tokenValue and outputs of other attributes pass validation', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
     new TerraformOutput(stack, 'fingerprint', { value: connection.tokenFingerprint });
     new DataResource(stack, 'fingerprint_copy', { input: { fingerprint: connection.tokenFingerprint } });
@@ -204,17 +253,24 @@ describe('ProtectorConnection', () => {
   });
 
   test('a Kubernetes target on a reverse-proxy connection is an error saying why', () => {
-    expect(() =>
-      new ProtectorConnection(stack, 'Edge', reverseProxyProps({
-        registrations: [new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' })],
-      })),
-    ).toThrow(/`registrations\[0\]` \(Kubernetes Secret protector\/protector-token\) only works with deploymentType DeploymentType\.KUBERNETES.*is DeploymentType\.REVERSE_PROXY\. A token only works on the deployment type it was created for/);
+    expect(
+      () =>
+        new ProtectorConnection(
+          stack,
+          'Edge',
+          reverseProxyProps({
+            registrations: [new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' })],
+          }),
+        ),
+    ).toThrow(
+      /`registrations\[0\]` \(Kubernetes Secret protector\/protector-token\) only works with deploymentType DeploymentType\.KUBERNETES.*is DeploymentType\.REVERSE_PROXY\. A token only works on the deployment type it was created for/,
+    );
   });
 
   test('a token file on a Kubernetes connection is an error saying why', () => {
-    expect(() =>
-      new ProtectorConnection(stack, 'Cluster', kubernetesProps({ registrations: [new TokenFileTarget({ path: '/etc/protector/token' })] })),
-    ).toThrow(/`registrations\[0\]` \(token file \/etc\/protector\/token\) only works with deploymentType DeploymentType\.REVERSE_PROXY/);
+    expect(() => new ProtectorConnection(stack, 'Cluster', kubernetesProps({ registrations: [new TokenFileTarget({ path: '/etc/protector/token' })] }))).toThrow(
+      /`registrations\[0\]` \(token file \/etc\/protector\/token\) only works with deploymentType DeploymentType\.REVERSE_PROXY/,
+    );
   });
 
   test('a target on a Kubernetes connection is an error', () => {
@@ -232,18 +288,34 @@ describe('ProtectorConnection', () => {
 
   test.each<[string, Partial<ProtectorConnectionProps>, RegExp]>([
     ['empty name', { name: ' ' }, /`name` must be a non-empty string of at most 128 characters, got " "/],
-    ['padded name (the API trims names, so the provider refuses it)', { name: ' edge ' }, /`name` must be a non-empty string of at most 128 characters without leading or trailing spaces, got " edge "/],
+    [
+      'padded name (the API trims names, so the provider refuses it)',
+      { name: ' edge ' },
+      /`name` must be a non-empty string of at most 128 characters without leading or trailing spaces, got " edge "/,
+    ],
     ['long name', { name: 'n'.repeat(129) }, /`name` must be a non-empty string of at most 128 characters/],
     ['empty contract', { contractId: '' }, /`contractId` must be a non-empty string.*got ""/],
     ['missing group', { groupId: undefined as unknown as string }, /`groupId` must be a non-empty string.*got undefined/],
     ['long description', { description: 'd'.repeat(1025) }, /`description` must be a non-empty string of at most 1024/],
-    ['string deployment type', { deploymentType: 'kubernetes' as unknown as DeploymentType }, /`deploymentType` must be DeploymentType\.KUBERNETES or DeploymentType\.REVERSE_PROXY, got "kubernetes"/],
+    [
+      'string deployment type',
+      { deploymentType: 'kubernetes' as unknown as DeploymentType },
+      /`deploymentType` must be DeploymentType\.KUBERNETES or DeploymentType\.REVERSE_PROXY, got "kubernetes"/,
+    ],
     ['string rotation', { rotation: '90d' as unknown as RotationPolicy }, /`rotation` must be a RotationPolicy.*got "90d"/],
     ['bad host', { target: { host: 'https://origin', ports: [443] } }, /`target\.host` must be a host name.*got "https:\/\/origin"/],
     ['no ports', { target: { host: 'origin', ports: [] } }, /`target\.ports` must list 1 to 16 ports.*got \[\]/],
     ['port out of range', { target: { host: 'origin', ports: [70000] } }, /`target\.ports`.*got \[70000\]/],
-    ['duplicate ports (the API refuses them)', { target: { host: 'origin', ports: [443, 443] } }, /`target\.ports` must list 1 to 16 ports.*expected each port once; remove the duplicates.*got \[443,443\]/],
-    ['bad protocol', { target: { host: 'origin', ports: [80], protocol: 'ftp' as unknown as Protocol } }, /`target\.protocol` must be Protocol\.HTTP or Protocol\.HTTPS, got "ftp"/],
+    [
+      'duplicate ports (the API refuses them)',
+      { target: { host: 'origin', ports: [443, 443] } },
+      /`target\.ports` must list 1 to 16 ports.*expected each port once; remove the duplicates.*got \[443,443\]/,
+    ],
+    [
+      'bad protocol',
+      { target: { host: 'origin', ports: [80], protocol: 'ftp' as unknown as Protocol } },
+      /`target\.protocol` must be Protocol\.HTTP or Protocol\.HTTPS, got "ftp"/,
+    ],
     ['registrations not a list', { registrations: undefined as unknown as [] }, /`registrations` must be a list of registration targets/],
     ['registration not a target', { registrations: [{ path: '/x' } as never] }, /`registrations\[0\]` must be a registration target.*got \{"path":"\/x"\}/],
   ])('rejects %s at construction, naming the prop', (_case, overrides, expected) => {

@@ -4,21 +4,31 @@
  * They are UsageErrors: the fix is always in the user's CDKTF code or policy file.
  */
 import { RECOMMENDED_ROTATION_PERIOD } from '../src/api/rules';
+import { fingerprintOf } from '../src/api/fingerprint';
 import { InternalError, UsageError } from '../src/errors';
 
 const DOCS = 'See docs/constructs.md.';
 
-/** A short, safe rendering of a value a user passed (never a token value: no prop holds one). */
+/**
+ * A short, safe rendering of a value a user passed. No prop should hold a token value, but a
+ * misplaced one must not be printed: long opaque strings are shown by fingerprint only.
+ */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return maybeSecret(value) ? `[${value.length} characters, not shown in case it is a secret: ${fingerprintOf(value)}]` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   try {
+    if (/[A-Za-z0-9_-]{32,}/.test(JSON.stringify(value))) return Object.prototype.toString.call(value);
     const text = JSON.stringify(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/** As long as the shortest token value and made of a token's characters (base64url). */
+function maybeSecret(text: string): boolean {
+  return text.length >= 32 && /^[A-Za-z0-9_-]+$/.test(text);
 }
 
 export class ConstructPropError extends UsageError {}

@@ -18,6 +18,7 @@ export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle }
 export { terraformPlatform } from '../src/api/rules';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
 export { RotationCompliance, type RotationComplianceProps } from './rotation-compliance';
+export { StateBackend, type StateBackendKind, type StateBackendProps } from './state-backend';
 export { ConstructPropError } from './errors';
 export { EphemeralBlock, type EphemeralBlockProps } from './ephemeral-block';
 export { TokenValueSource } from './token-value-source';

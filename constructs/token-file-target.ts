@@ -4,6 +4,7 @@ import { TokenFile } from './.gen/providers/protector/token-file';
 import { DeploymentType } from './deployment-type';
 import { invalidProp } from './errors';
 import { idFragment, type IRegistrationTarget, type RegistrationContext } from './registration-target';
+import { claimTokenFilePath } from './registration-wiring';
 
 /** Props of {@link TokenFileTarget}. */
 export interface TokenFileTargetProps {
@@ -50,6 +51,9 @@ export class TokenFileTarget implements IRegistrationTarget {
     if ((parseInt(filePermission, 8) & 0o400) === 0) {
       throw invalidProp(owner, 'filePermission', filePermission, 'must let the owner read the file (such as "0600"), or Protector cannot read its token');
     }
+    if ((parseInt(filePermission, 8) & 0o022) !== 0) {
+      throw invalidProp(owner, 'filePermission', filePermission, 'must not let group or other users write the file, or they could replace the token (use "0600", or "0640" for a group that only reads)');
+    }
     if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name))) {
       throw invalidProp(owner, 'name', name, 'must be 1 to 64 letters, digits, "-" or "_", such as "vm-1"');
     }
@@ -60,6 +64,7 @@ export class TokenFileTarget implements IRegistrationTarget {
   }
 
   public bind(scope: Construct, context: RegistrationContext): void {
+    claimTokenFilePath(scope, this.path);
     new TokenFile(scope, 'TokenFile', {
       provider: context.protectorProvider,
       connectionConfigurationId: context.connectionConfigurationId,

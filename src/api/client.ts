@@ -5,6 +5,7 @@
  * create something carry an `Idempotency-Key` that stays the same across attempts.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import type { EdgeGridCredentials } from './credentials';
@@ -15,6 +16,7 @@ import {
   InvalidIdempotencyKeyError,
   NotFoundError,
   RateLimitedError,
+  RequestCancelledError,
   type RequestContext,
 } from './errors';
 import { createHttp, exchange, readFailure, readSuccess } from './http';
@@ -86,6 +88,11 @@ export interface ProtectorClientOptions {
   sleep?: Sleep;
   /** Jitter source in [0, 1). @default Math.random */
   random?: () => number;
+  /**
+   * Aborting it cancels the call in flight and any wait for a retry with a RequestCancelledError
+   * (the provider passes Terraform's StopProvider signal).
+   */
+  signal?: AbortSignal;
 }
 
 interface CallSpec<S extends z.ZodType> {
@@ -136,6 +143,7 @@ export class ProtectorClient {
   readonly #userAgent: string;
   readonly #sleep: Sleep;
   readonly #random: () => number;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: ProtectorClientOptions) {
     checkTuning(options);
@@ -148,6 +156,7 @@ export class ProtectorClient {
     this.#userAgent = options.userAgent ?? 'cdktf-protector';
     this.#sleep = options.sleep ?? realSleep;
     this.#random = options.random ?? Math.random;
+    this.#signal = options.signal;
   }
 
   /** The API base URL this client talks to (no credentials). */
@@ -257,6 +266,7 @@ export class ProtectorClient {
     let lastStatus: number | undefined;
 
     for (let attempt = 1; ; attempt++) {
+      if (this.#signal?.aborted) throw new RequestCancelledError(ctx);
       // Signed afresh for every attempt: a reused timestamp/nonce is a replay to the server.
       const signed = this.#signer.sign({ method: spec.method, pathAndQuery: spec.path, body });
       const headers: Record<string, string> = {
@@ -268,8 +278,9 @@ export class ProtectorClient {
       if (spec.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = spec.idempotencyKey;
 
       const started = Date.now();
-      const result = await exchange(this.#http, { method: spec.method, url: signed.url, headers, body, timeoutMs: this.#timeoutMs });
+      const result = await exchange(this.#http, { method: spec.method, url: signed.url, headers, body, timeoutMs: this.#timeoutMs, signal: this.#signal });
       const durationMs = Date.now() - started;
+      if (this.#signal?.aborted) throw new RequestCancelledError(ctx);
       const canRetry = attempt < maxAttempts;
 
       if (result.kind === 'transport-failure') {
@@ -282,7 +293,7 @@ export class ProtectorClient {
         }
         const retryInMs = backoffDelayMs(attempt, this.#policy, this.#random);
         this.#log({ method: spec.method, path: spec.path, failure: code, attempt, durationMs, retryInMs });
-        await this.#sleep(retryInMs);
+        await this.#wait(retryInMs, ctx);
         continue;
       }
 
@@ -306,7 +317,7 @@ export class ProtectorClient {
         }
         const retryInMs = retryAfterMs ?? backoffDelayMs(attempt, this.#policy, this.#random);
         this.#log({ method: spec.method, path: spec.path, status, attempt, durationMs, retryInMs });
-        await this.#sleep(retryInMs);
+        await this.#wait(retryInMs, ctx);
         continue;
       }
 
@@ -317,6 +328,29 @@ export class ProtectorClient {
       }
       throw error;
     }
+  }
+
+  /** The backoff sleep, cut short by the stop signal. */
+  async #wait(ms: number, ctx: RequestContext): Promise<void> {
+    const signal = this.#signal;
+    if (signal === undefined) return this.#sleep(ms);
+    if (this.#sleep === realSleep) {
+      // A cancellable timer: a plain one would keep the process alive after a stop.
+      await delay(ms, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) throw new RequestCancelledError(ctx);
+      return;
+    }
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.#sleep(ms), stopped]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+    if (signal.aborted) throw new RequestCancelledError(ctx);
   }
 
   #log(event: ApiLogEvent): void {

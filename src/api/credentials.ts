@@ -41,18 +41,33 @@ export class CredentialsError extends UsageError {
   }
 }
 
+/** The named section is not in the .edgerc file (a typo, or the wrong file). */
+export class MissingSectionError extends CredentialsError {}
+
 /**
- * Loads credentials: the `.edgerc` section first; if the file or the section does not exist,
- * `AKAMAI_<SECTION>_*` variables, then `AKAMAI_*`. A section or variable set that exists but is
- * incomplete is reported as such rather than silently skipped over.
+ * Loads credentials: the `.edgerc` section first; if there is no such file, the variables of that
+ * section (`AKAMAI_<SECTION>_*` for a named section, `AKAMAI_*` for `default`). A file or section
+ * the caller named that does not exist is an error, never a fallback: a typo must not pick up
+ * whatever credentials the environment holds (in CI, often production's). A section or variable
+ * set that exists but is incomplete is reported as such rather than silently skipped over.
  */
 export function loadCredentials(options: LoadCredentialsOptions = {}): EdgeGridCredentials {
   const env = options.env ?? process.env;
   const section = options.section ?? DEFAULT_SECTION;
   const edgercPath = expandHome(options.edgerc ?? DEFAULT_EDGERC, env);
   const lookedAt: string[] = [];
+  const named = options.edgerc !== undefined || options.section !== undefined;
 
   const fromFile = readEdgercSection(edgercPath, section);
+  if (fromFile.kind === 'no-section' && named) {
+    throw new MissingSectionError(
+      `${edgercPath} has no section [${section}]; it has ${fromFile.sections.length > 0 ? listOf(fromFile.sections.map((name) => `[${name}]`)) : 'no sections'}. ` +
+        `Use one of those section names, or add a [${section}] section (host, client_token, client_secret, access_token).`,
+    );
+  }
+  if (fromFile.kind === 'no-file' && options.edgerc !== undefined) {
+    throw new CredentialsError(`${edgercPath} does not exist. Fix the path of the .edgerc file, or leave it out to use ~/.edgerc or the AKAMAI_* variables.`);
+  }
   if (fromFile.kind === 'found') {
     const missing = FIELDS.filter((f) => !fromFile.values[f.key]).map((f) => f.key);
     if (missing.length > 0) {
@@ -94,7 +109,7 @@ export function loadCredentials(options: LoadCredentialsOptions = {}): EdgeGridC
   throw new CredentialsError(
     `No EdgeGrid credentials found. Looked at: ${lookedAt.join('; ')}. ` +
       `Create an .edgerc file with a [${section}] section (host, client_token, client_secret, access_token), ` +
-      'point --edgerc/--section at one, or set the AKAMAI_* variables.',
+      `point --edgerc/--section at one, or set the ${envPrefixes(section)[0]}* variables.`,
   );
 }
 
@@ -124,6 +139,10 @@ export function normaliseHost(rawHost: string, where: string): string {
   if (!/^\/*$/.test(url.pathname) || url.search !== '' || url.hash !== '' || url.hostname === '') {
     throw new CredentialsError(`${where} must be a bare host (optionally with scheme and port), without a path or query.`);
   }
+  // `https://localhost:443@akab-x...` connects to akab-x: user info only hides the real host.
+  if (url.username !== '' || url.password !== '') {
+    throw new CredentialsError(`${where} contains user info ("...@"); write only the host, e.g. "akab-xxxx.luna.akamaiapis.net".`);
+  }
   return `${url.protocol}//${url.host}`;
 }
 
@@ -131,17 +150,16 @@ function normalise(creds: EdgeGridCredentials, hostSource: string): EdgeGridCred
   return { ...creds, host: normaliseHost(creds.host, hostSource) };
 }
 
-/** `AKAMAI_<SECTION>_` for a named section, then plain `AKAMAI_`. */
+/** `AKAMAI_<SECTION>_` for a named section, plain `AKAMAI_` for the default one: never both. */
 function envPrefixes(section: string): string[] {
-  const plain = 'AKAMAI_';
-  if (section === DEFAULT_SECTION) return [plain];
-  return [`AKAMAI_${section.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`, plain];
+  if (section === DEFAULT_SECTION) return ['AKAMAI_'];
+  return [`AKAMAI_${section.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`];
 }
 
 type SectionLookup =
   | { kind: 'found'; values: Record<string, string | undefined> }
   | { kind: 'no-file'; why: string }
-  | { kind: 'no-section' };
+  | { kind: 'no-section'; sections: string[] };
 
 function readEdgercSection(path: string, section: string): SectionLookup {
   let text: string;
@@ -156,7 +174,7 @@ function readEdgercSection(path: string, section: string): SectionLookup {
   }
   const sections = parseIni(text);
   const values = sections.get(section);
-  return values ? { kind: 'found', values } : { kind: 'no-section' };
+  return values ? { kind: 'found', values } : { kind: 'no-section', sections: [...sections.keys()] };
 }
 
 /**

@@ -210,9 +210,25 @@ export class UnexpectedResponseError extends ApiError {
   constructor(ctx: RequestContext, status: number, problemType: string | undefined, detail: string | undefined) {
     super(
       'UNEXPECTED_RESPONSE',
-      `${describe(ctx)}: the API answered HTTP ${status}${problemType ? ` (${problemType})` : ''}${suffix(detail)}. ` +
-        'Check the request above; if it looks right, this is a fault of the API.',
+      status === 404
+        ? `${describe(ctx)}: ${ctx.host} answered HTTP 404${problemType ? ` (${problemType})` : ''}${suffix(detail)} without ` +
+            "the token API's not-found problem, so it is probably not the Protector token API (a web server, a proxy or " +
+            `another API). Nothing was changed and nothing is treated as deleted. Check the endpoint: the provider's ` +
+            '`endpoint` argument or the `host` of your .edgerc section.'
+        : `${describe(ctx)}: the API at ${ctx.host} answered HTTP ${status}${problemType ? ` (${problemType})` : ''}${suffix(detail)}. ` +
+            'Check the request above; if it looks right, this is a fault of the API.',
       { status, problemType },
+    );
+  }
+}
+
+/** The caller's stop signal aborted a call (Terraform's StopProvider, Ctrl-C) while it waited. */
+export class RequestCancelledError extends ApiError {
+  constructor(ctx: RequestContext) {
+    super(
+      'REQUEST_CANCELLED',
+      `${describe(ctx)} was cancelled because the caller is stopping (e.g. Terraform was interrupted). Every call is ` +
+        'safe to repeat: run the command again to finish.',
     );
   }
 }
@@ -260,9 +276,10 @@ export function errorFromProblem(
     case ProblemTypes.idempotencyKeyReused:
       return new IdempotencyKeyReusedError(ctx, status, detail);
   }
-  // No (known) problem type: fall back on the status, which proxies and gateways also use.
+  // No (known) problem type: fall back on the status, which proxies and gateways also use. Never
+  // for 404: "gone" removes objects from Terraform state, so only the contract's not-found
+  // problem may say it; a bare 404 comes from a wrong endpoint as often as from the API.
   if (problem === undefined || !Object.values(ProblemTypes).includes(problem.type as never)) {
-    if (status === 404) return new NotFoundError(ctx, detail);
     if (status === 401) return new UnauthorizedError(ctx, detail);
     if (status === 403 && ctx.auth === 'bearer') return new DeploymentTypeMismatchError(ctx, detail);
   }

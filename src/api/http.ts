@@ -12,6 +12,7 @@ import {
   errorFromProblem,
 } from './errors';
 import { describeSchemaIssues, describeTransportFailure, redactSecrets, type TransportFailure } from './redact';
+import { isLoopbackHostname } from './hosts';
 import { type Problem, ProblemSchema } from './schemas';
 
 export type Exchange =
@@ -25,6 +26,8 @@ export interface ExchangeRequest {
   /** Already serialised: what is signed is exactly what is sent. */
   body?: string;
   timeoutMs: number;
+  /** Aborts the request in flight (the caller is stopping). */
+  signal?: AbortSignal;
 }
 
 /** An axios instance that hands every answer back as text, whatever its status. */
@@ -49,6 +52,7 @@ export async function exchange(http: AxiosInstance, request: ExchangeRequest): P
       headers: request.headers,
       data: request.body,
       timeout: request.timeoutMs,
+      signal: request.signal,
     });
     const retryAfter: unknown = response.headers['retry-after'];
     return {
@@ -105,8 +109,7 @@ function redactProblem(problem: Problem, secrets: readonly string[]): Problem {
 
 function isLoopback(baseHost: string): boolean {
   try {
-    const hostname = new URL(baseHost).hostname;
-    return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+    return isLoopbackHostname(new URL(baseHost).hostname);
   } catch {
     return false;
   }

@@ -15,6 +15,7 @@ export {
   ApiUnavailableError,
   MalformedResponseError,
   UnexpectedResponseError,
+  RequestCancelledError,
   InvalidIdempotencyKeyError,
   InvalidClientOptionsError,
 } from './errors';

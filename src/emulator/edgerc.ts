@@ -3,10 +3,11 @@
  * unknown keys are kept as they are; an existing section keeps its credentials and only gets
  * the new `host` (the emulator's port changes on every start).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { iniKeyOf, parseIni } from '../api/credentials';
+import { iniKeyOf, normaliseHost, parseIni } from '../api/credentials';
+import { isLoopbackHostname } from '../api/hosts';
 import { base36Id, systemRandom } from './random';
 
 /** Same shape as the client's credentials: `host` carries its scheme. */
@@ -89,16 +90,40 @@ function trimTrailingBlank(lines: string[]): string[] {
   return copy;
 }
 
-/** Temp file + rename, so a reader never sees half a file; 0600 because it holds a secret. */
+/**
+ * Whether a section's `host` is this machine, judged on the host name the client will connect to
+ * (`URL` parsing, as the client does): a host that only looks local, such as
+ * `https://localhost:443@akab-x.luna.akamaiapis.net`, is not. No host at all counts as local:
+ * there is nothing real to protect.
+ */
+export function isLocalEdgercHost(host: string | undefined): boolean {
+  if (host === undefined || host.trim() === '') return true;
+  try {
+    return isLoopbackHostname(new URL(normaliseHost(host, 'host')).hostname);
+  } catch {
+    return false; // not a host the client accepts: never assume it is ours to overwrite
+  }
+}
+
+/**
+ * Temp file + rename, so a reader never sees half a file; 0600 because it holds a secret. The
+ * temp file has a random name and is created exclusively: a file or symlink planted at a
+ * predictable name cannot make us write the secret somewhere else.
+ */
 function writeAtomically(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
-  writeFileSync(temp, text, { mode: 0o600 });
-  const fd = openSync(temp, 'r');
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeFileSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
-  renameSync(temp, file);
 }

@@ -32,6 +32,8 @@ const ResourceChangeSchema = z.looseObject({
   name: z.string().optional(),
   change: ChangeSchema,
   action_reason: z.string().optional(),
+  /** Set on a deposed object: the old half of a replacement whose destroy failed earlier. */
+  deposed: z.string().optional(),
 });
 export type ResourceChange = z.infer<typeof ResourceChangeSchema>;
 
@@ -43,6 +45,8 @@ const PlanJsonSchema = z.looseObject({
   resource_drift: z.array(ResourceChangeSchema).optional(),
   /** False when the plan failed part-way (`-json` of an errored plan). */
   complete: z.boolean().optional(),
+  /** When the plan was made (RFC 3339; Terraform >= 1.5): the "now" a due date is compared with. */
+  timestamp: z.string().optional(),
   errored: z.boolean().optional(),
 });
 export type PlanJson = z.infer<typeof PlanJsonSchema>;

@@ -5,12 +5,14 @@
  */
 import type { AttributePath, PlanJson, ResourceChange } from './plan-json';
 import { REDACTED, redactValue } from './redact';
+import { orderReasons, rotateAfterReason, type Reason } from './reasons';
+import { registrationsOf } from './registrations';
 
 /** `forget`: removed from the state without being destroyed (`removed { lifecycle { destroy = false } }`). */
 export type SummaryAction = 'create' | 'replace' | 'update' | 'delete' | 'forget';
 
 /** Shown where Terraform knows a value only after apply. */
-const KNOWN_AFTER_APPLY = '(known after apply)';
+export const KNOWN_AFTER_APPLY = '(known after apply)';
 
 export interface ValueChange {
   before?: string;
@@ -32,6 +34,15 @@ export interface ResourceSummary {
   file?: string;
   /** A warning a reviewer should not miss. */
   warnings: string[];
+  /**
+   * Set on a deposed object (Terraform's key for it): the previous token of a replacement whose
+   * revoke failed (a drain timeout). Its delete retries that revoke; the live token is untouched.
+   */
+  deposed?: string;
+  /** A token's `drain_timeout` (of the token whose revoke waits for it). */
+  drainTimeout?: string;
+  /** Addresses of the changed resources that take this token (token files, Secrets, ...). */
+  registrations?: string[];
 }
 
 export interface PlanSummary {
@@ -43,6 +54,8 @@ export interface PlanSummary {
   complete: boolean;
   /** Changes of protector resources this summary cannot describe (an action it does not know). */
   warnings: string[];
+  /** Revokes of previous tokens that are retried (deposed objects); not counted as deletes. */
+  revokeRetries?: number;
 }
 
 /** The resource types the summary details. */
@@ -55,6 +68,7 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
   const resources: ResourceSummary[] = [];
   const warnings: string[] = [];
   let otherChanges = 0;
+  let revokeRetries = 0;
   const goneOutside = new Set((plan.resource_drift ?? []).filter((drift) => drift.change.actions.join(',') === 'delete').map((drift) => drift.address));
   for (const change of plan.resource_changes ?? []) {
     const action = actionOf(change.change.actions);
@@ -69,10 +83,17 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
       warnings.push(`${change.address}: Terraform plans "${actions}", which this summary does not know; read the full plan`);
       continue;
     }
-    counts[action] += 1;
-    resources.push(summarizeResource(change, action, goneOutside.has(change.address)));
+    const summary = summarizeResource(change, action, goneOutside.has(change.address), plan.timestamp);
+    if (summary.deposed !== undefined) revokeRetries += 1;
+    else counts[action] += 1;
+    resources.push(summary);
   }
-  return { resources, counts, otherChanges, complete: plan.complete !== false && plan.errored !== true, warnings };
+  for (const summary of resources) {
+    if (summary.type !== 'protector_token' || summary.deposed !== undefined || (summary.action !== 'replace' && summary.action !== 'create')) continue;
+    const registrations = registrationsOf(plan, summary);
+    if (registrations.length > 0) summary.registrations = registrations;
+  }
+  return { resources, counts, otherChanges, complete: plan.complete !== false && plan.errored !== true, warnings, revokeRetries };
 }
 
 function actionOf(actions: readonly string[]): SummaryAction | 'unchanged' | 'unknown' {
@@ -107,20 +128,25 @@ function redactedOf(change: ResourceChange): RedactedChange {
 }
 
 /** `goneOutside`: the refresh found it deleted outside Terraform (a token revoked by hand or by license expiry). */
-function summarizeResource(change: ResourceChange, action: SummaryAction, goneOutside: boolean): ResourceSummary {
+function summarizeResource(change: ResourceChange, action: SummaryAction, goneOutside: boolean, planTime: string | undefined): ResourceSummary {
   const values = redactedOf(change);
   const summary: ResourceSummary = { address: change.address, type: change.type, action, reasons: [], warnings: [] };
+  if (change.deposed !== undefined) return summarizeDeposed(summary, change.deposed, values);
   if (action === 'replace') {
     summary.order = change.change.actions[0] === 'create' ? 'create-before-destroy' : 'destroy-before-create';
   }
 
   const actionReason = describeActionReason(change.action_reason);
-  if (actionReason) summary.reasons.push(actionReason);
   if (action === 'replace') {
-    summary.reasons.push(...describeReplacePaths(change.change.replace_paths ?? [], values));
-    // A rotation_period change that made the token due: show the new period next to the reason.
-    const period = scalarChange(values, 'rotation_period');
-    if (period && change.type === 'protector_token') summary.reasons.push(`rotation_period ${period}`);
+    // Ordered by what forced the replacement, not by Terraform's (alphabetical) replace_paths.
+    const reasons: Reason[] = actionReason ? [{ rank: 'requested', text: actionReason }] : [];
+    reasons.push(...describeReplacePaths(change.change.replace_paths ?? [], values, planTime));
+    summary.reasons.push(...orderReasons(reasons));
+  } else if (actionReason) {
+    summary.reasons.push(actionReason);
+  }
+  if (action === 'replace') {
+    // Its reasons are complete above.
   } else if (action === 'update') {
     summary.reasons.push(...describeUpdates(change.type, values));
   } else if (action === 'create' && goneOutside) {
@@ -146,12 +172,38 @@ function summarizeResource(change: ResourceChange, action: SummaryAction, goneOu
   }
   if (!summary.tokenId) delete summary.tokenId;
   if (!summary.fingerprint) delete summary.fingerprint;
+  if (change.type === 'protector_token' && (action === 'replace' || action === 'delete')) {
+    // The revoke of the old token waits for the old object's drain_timeout.
+    const drain = textOf(values.before.drain_timeout) ?? textOf(values.after.drain_timeout);
+    if (drain) summary.drainTimeout = drain;
+  }
 
   if (change.type === 'protector_token' && summary.order === 'destroy-before-create') {
     summary.warnings.push(
       'destroy before create: revoking the only active token fails; add lifecycle { create_before_destroy = true } to this token',
     );
   }
+  return summary;
+}
+
+/**
+ * A deposed object is the previous token of a replacement whose delete failed (the drain timed
+ * out): same address as the live token, but its delete only retries revoking that old token.
+ */
+function summarizeDeposed(summary: ResourceSummary, key: string, values: RedactedChange): ResourceSummary {
+  summary.deposed = key;
+  const id = textOf(values.before.id) ?? textOf(values.before.token_id);
+  const fingerprint = textOf(values.before.fingerprint) ?? textOf(values.before.token_fingerprint);
+  if (summary.type === 'protector_token') {
+    const named = id ? `${id}${fingerprint ? ` (${fingerprint})` : ''}` : 'of an earlier replacement';
+    summary.reasons.push(`retrying the revoke of the previous token ${named}`);
+    const drain = textOf(values.before.drain_timeout);
+    if (drain) summary.drainTimeout = drain;
+  } else {
+    summary.reasons.push('removing the previous object of an earlier replacement (deposed); the current one stays');
+  }
+  if (id) summary.tokenId = { before: id };
+  if (fingerprint) summary.fingerprint = { before: fingerprint };
   return summary;
 }
 
@@ -193,8 +245,8 @@ function describeActionReason(reason: string | undefined): string | undefined {
 }
 
 /** One phrase per replaced attribute; every `keepers` path is folded into one phrase. */
-function describeReplacePaths(paths: readonly AttributePath[], values: RedactedChange): string[] {
-  const reasons: string[] = [];
+function describeReplacePaths(paths: readonly AttributePath[], values: RedactedChange, planTime: string | undefined): Reason[] {
+  const reasons: Reason[] = [];
   const keeperKeys: string[] = [];
   let wholeKeepers = false;
   for (const path of paths) {
@@ -203,16 +255,23 @@ function describeReplacePaths(paths: readonly AttributePath[], values: RedactedC
       if (typeof key === 'string') keeperKeys.push(key);
       else wholeKeepers = true;
     } else if (head === 'rotate_after') {
-      const due = values.before.rotate_after;
-      reasons.push(typeof due === 'string' ? `rotate_after passed (${due})` : 'rotate_after passed');
+      reasons.push(
+        rotateAfterReason({
+          priorRotateAfter: textOf(values.before.rotate_after),
+          createdAt: textOf(values.before.created_at),
+          periodBefore: textOf(values.before.rotation_period),
+          periodAfter: textOf(values.after.rotation_period),
+          planTime,
+        }),
+      );
     } else {
       const change = typeof head === 'string' && path.length === 1 ? scalarChange(values, head) : undefined;
-      reasons.push(change ? `${pathText(path)} changed (${change})` : `${pathText(path)} changed`);
+      reasons.push({ rank: 'configuration', text: change ? `${pathText(path)} changed (${change})` : `${pathText(path)} changed` });
     }
   }
   if (wholeKeepers || keeperKeys.length > 0) {
     const diff = keepersDiff(values, wholeKeepers ? undefined : keeperKeys);
-    reasons.push(diff ? `keepers changed (${diff})` : 'keepers changed');
+    reasons.push({ rank: 'keepers', text: diff ? `keepers changed (${diff})` : 'keepers changed' });
   }
   return reasons;
 }

@@ -10,8 +10,9 @@ class TerraformShowError extends ExternalError {
   }
 }
 
-export function terraformShowJson(planFile: string, chdir: string | undefined, terraformBin = 'terraform'): Promise<string> {
-  const args = [...(chdir ? [`-chdir=${chdir}`] : []), 'show', '-json', '-no-color', planFile];
+/** `terraform show -json [PLANFILE]`: a saved plan, or (without one) the working directory's current state. */
+export function terraformShowJson(planFile: string | undefined, chdir: string | undefined, terraformBin = 'terraform'): Promise<string> {
+  const args = [...(chdir ? [`-chdir=${chdir}`] : []), 'show', '-json', '-no-color', ...(planFile !== undefined ? [planFile] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(terraformBin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     const stdout: Buffer[] = [];

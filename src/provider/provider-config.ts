@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { ProtectorClient } from '../api/client';
-import { expandHome, loadCredentials } from '../api/credentials';
+import { expandHome, loadCredentials, MissingSectionError } from '../api/credentials';
 import { UsageError } from '../errors';
 import { version as packageVersion } from '../../package.json';
 import type { ApiLogEvent } from '../api/client';
@@ -25,6 +25,7 @@ import {
   MAX_RETRIES_LIMIT,
   MIN_REQUEST_TIMEOUT,
 } from '../api/rules';
+import { withoutEchoedSecrets } from './framework/validate';
 
 export { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT };
 
@@ -44,7 +45,9 @@ export const providerSchema: ObjectSchema = {
     section: {
       type: 'string',
       optional: true,
-      description: 'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.',
+      description:
+        'Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`. ' +
+        'A section named here (or in a file named by `edgerc`) must exist: a missing one is an error, never a fall back to other credentials.',
       validate: matchesPattern(EDGERC_SECTION_PATTERN, EDGERC_SECTION_HINT),
     },
     endpoint: {
@@ -96,12 +99,14 @@ export interface ConfigureOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives the client's request log events (never token values). */
   apiLogger?: (event: ApiLogEvent) => void;
+  /** StopProvider's signal: it cancels API calls in flight and their retry waits. */
+  signal?: AbortSignal;
 }
 
 export const providerConfig = defineProviderConfig({
   description: providerDescription,
   schema: providerSchema,
-  configure: (config, ctx): ProviderDeps | null => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log) }) ?? null,
+  configure: (config, ctx): ProviderDeps | null => configureProvider(config, ctx.diagnostics, { apiLogger: apiLogTo(ctx.log), signal: ctx.signal }) ?? null,
 });
 
 /** Builds the dependencies every handler gets; `undefined` when the diagnostics hold an error. */
@@ -127,7 +132,7 @@ export function configureProvider(config: { [attribute: string]: Value }, diagno
     credentials = loadCredentials({ edgerc: settings.edgerc, section: settings.section, env });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const where: AttributePath | undefined = settings.edgerc ? ['edgerc'] : undefined;
+    const where: AttributePath | undefined = error instanceof MissingSectionError ? ['section'] : settings.edgerc ? ['edgerc'] : undefined;
     diagnostics.error(
       'Missing API Credentials',
       `${error.message} Set the provider's \`edgerc\` (and \`section\`) arguments to an .edgerc file that holds ` +
@@ -144,6 +149,7 @@ export function configureProvider(config: { [attribute: string]: Value }, diagno
     maxRetries: settings.maxRetries,
     logger: options.apiLogger,
     userAgent: `terraform-provider-protector/${packageVersion}`,
+    signal: options.signal,
   });
   return { api, clock: systemClock, sleep };
 }
@@ -211,7 +217,7 @@ export function parseProviderSettings(
     const value = config[name];
     if (value === null || value === undefined) continue;
     const problem = firstProblem(attribute.validate, value);
-    if (problem) diagnostics.error('Invalid Provider Argument', `\`${name}\`: ${problem}.`, [name]);
+    if (problem) diagnostics.error('Invalid Provider Argument', withoutEchoedSecrets(`\`${name}\`: ${problem}.`, value), [name]);
   }
   if (diagnostics.hasErrors()) return undefined;
 

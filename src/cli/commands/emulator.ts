@@ -62,19 +62,14 @@ async function runEmulator(options: EmulatorOptions): Promise<void> {
  * that would break the user's real setup and hand their client secret to a test server: refused.
  */
 function refuseRealCredentials(edgercPath: string, section: string): void {
-  const { readEdgercSection } = require('../../emulator/edgerc') as typeof import('../../emulator/edgerc');
+  const { isLocalEdgercHost, readEdgercSection } = require('../../emulator/edgerc') as typeof import('../../emulator/edgerc');
   const host = readEdgercSection(edgercPath, section)?.host;
-  if (host === undefined || isLoopbackUrlHost(host)) return;
+  if (isLocalEdgercHost(host)) return;
   throw new UsageError(
     'EMULATOR_SECTION_NOT_LOCAL',
     `Section [${section}] of ${edgercPath} points at ${host}, not at this machine: it looks like real credentials, ` +
       'and the emulator would overwrite its host. Pass --section with another name (e.g. --section emulator) or --edgerc with another file.',
   );
-}
-
-function isLoopbackUrlHost(host: string): boolean {
-  const name = host.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '' || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
 function checkLoopbackHost(host: string): string {

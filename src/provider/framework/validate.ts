@@ -37,7 +37,7 @@ function validateAttributes(schema: ObjectSchema, value: Model, at: AttributePat
   }
 }
 
-function withoutEchoedSecrets(problem: string, value: Value): string {
+export function withoutEchoedSecrets(problem: string, value: Value): string {
   let text = problem;
   for (const candidate of stringsIn(value)) {
     if (candidate.length < POSSIBLE_SECRET_LENGTH) continue;

@@ -4,13 +4,16 @@
  * state keeps only the token's fingerprint and the file's SHA-256, never the value. A file changed
  * or removed outside Terraform shows up as a difference in `content_sha256` and is rewritten.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { HandlerContext, ModelOf, ObjectSchema, PlanRequest, UnknownValue } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
-import { matchesPattern, validator } from '../framework/validators';
+import { validator } from '../framework/validators';
 import { connectionConfigurationId, tokenId } from '../validators';
+import { filePermissionProblem, warnOnReadableTokenFile } from './file-permission';
+import { pseudoFileSystemOf } from '../fs/file-system-errors';
+import { untilStopped } from './stoppable';
+import { inspectFile, removeFile, writeFileAtomically } from './token-file-writer';
 
 export const TOKEN_FILE_TYPE = 'protector_token_file';
 export const DEFAULT_FILE_PERMISSION = '0600';
@@ -54,16 +57,8 @@ const schema = {
       computed: true,
       default: DEFAULT_FILE_PERMISSION,
       description:
-        'Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it. A permission changed outside Terraform is set back. Defaults to `"0600"`.',
-      validate: [
-        // Four digits, as refresh reports them: "640" would differ from "0640" on every plan.
-        matchesPattern(/^0[0-7]{3}$/, 'four octal digits such as "0600" or "0640"'),
-        validator('readable by the owner', (value) =>
-          typeof value === 'string' && (parseInt(value, 8) & 0o400) === 0
-            ? `expected a permission that lets the owner read the file, such as "0600", got ${JSON.stringify(value)}`
-            : undefined,
-        ),
-      ],
+        'Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it, and group and other users must not be able to write it (read access for them gets a warning). A permission changed outside Terraform is set back. Defaults to `"0600"`.',
+      validate: validator('readable by the owner, writable by nobody else', (value) => (typeof value === 'string' ? filePermissionProblem(value) : undefined)),
     },
     fingerprint: {
       type: 'string',
@@ -123,12 +118,7 @@ async function update(_prior: TokenFileModel, planned: TokenFileModel, ctx: Hand
 }
 
 async function destroy(state: TokenFileModel, ctx: HandlerContext): Promise<void> {
-  try {
-    await fs.unlink(state.path);
-    ctx.log.info('removed token file', { path: state.path });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  if (await removeFile(state.path)) ctx.log.info('removed token file', { path: state.path });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +135,7 @@ export const tokenFileResource = defineResource<TokenFileModel>({
     'file renamed into place), so a reader never sees a half-written token. The state keeps only a hash, never the ' +
     'value; a file changed or removed outside Terraform is rewritten on the next apply.',
   schema,
+  validateConfig: warnOnReadableTokenFile,
   modifyPlan,
   create,
   read,
@@ -157,37 +148,15 @@ export const tokenFileResource = defineResource<TokenFileModel>({
 // ---------------------------------------------------------------------------------------------
 
 async function writeTokenFile(planned: TokenFileModel, ctx: HandlerContext): Promise<TokenFileModel> {
-  const { value, fingerprint } = await ctx.deps.api.getTokenValue(planned.connection_configuration_id, planned.token_id);
-  const mode = parseInt(planned.file_permission, 8);
-  await fs.mkdir(path.dirname(planned.path), { recursive: true, mode: 0o700 });
-  // Write beside the target and rename: readers see the old token or the new one, never a mix.
-  const temporary = path.join(path.dirname(planned.path), `.${path.basename(planned.path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(value, 'utf8');
-      await handle.chmod(mode); // explicit: the umask would narrow the mode given to open
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temporary, planned.path);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw error;
-  }
+  const fetching = ctx.deps.api.getTokenValue(planned.connection_configuration_id, planned.token_id);
+  const { value, fingerprint } = await untilStopped(fetching, ctx.signal, 'was fetching the token value to write the token file');
+  await writeFileAtomically(planned.path, value, parseInt(planned.file_permission, 8), ctx.signal);
   ctx.log.info('wrote token file', { path: planned.path, token_id: planned.token_id, fingerprint });
   return { ...planned, id: planned.path, fingerprint, content_sha256: sha256Hex(value) };
 }
 
-async function inspect(file: string): Promise<{ sha256: string; permission: string } | undefined> {
-  try {
-    const [content, stat] = await Promise.all([fs.readFile(file), fs.stat(file)]);
-    return { sha256: sha256Hex(content), permission: (stat.mode & 0o777).toString(8).padStart(4, '0') };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+function inspect(file: string): Promise<{ sha256: string; permission: string } | undefined> {
+  return inspectFile(file, sha256Hex);
 }
 
 /**
@@ -206,5 +175,8 @@ function sha256Hex(content: string | Buffer): string {
 function pathProblem(value: string): string | undefined {
   if (!path.isAbsolute(value)) return `expected an absolute path such as "/etc/protector/token", got ${JSON.stringify(value)}`;
   if (value.endsWith('/')) return `expected a file path, not a directory, got ${JSON.stringify(value)}`;
+  if (value.includes('\u0000')) return `expected a path without NUL characters, got ${JSON.stringify(value)}`;
+  const pseudo = pseudoFileSystemOf(path.resolve(value));
+  if (pseudo) return `expected a file on a regular file system (${pseudo} is a kernel file system where no file can be created), got ${JSON.stringify(value)}`;
   return undefined;
 }

@@ -24,6 +24,7 @@ import { generateManagedToken } from '../rotation/generate';
 import { revokeManagedToken, warnIfOnlyActiveToken } from '../rotation/revoke';
 import { planStoredValue, storedValueAfterUpdate, TOKEN_SCHEMA_VERSION, upgradeTokenState } from './token-stored-value';
 import { connectionConfigurationId, durationBetween, isDuration } from '../validators';
+import { warnAboutUnmanagedTokens } from '../rotation/unmanaged-tokens';
 
 export const TOKEN_TYPE = 'protector_token';
 
@@ -158,8 +159,13 @@ function validateConfig(config: Planned<TokenModel>, diagnostics: Diagnostics): 
  * Moves `rotate_after` with `rotation_period`, and plans a replacement once the token is due, so
  * the plan shows `rotate_after ... # forces replacement` rather than a deleted-outside-Terraform create.
  */
-function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): void {
+async function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): Promise<void> {
   planStoredValue(request);
+  planRotation(request, ctx);
+  if (request.prior !== null) await warnAboutUnmanagedTokens({ prior: request.prior, planned: request.planned }, ctx);
+}
+
+function planRotation(request: PlanRequest<TokenModel>, ctx: HandlerContext): void {
   const { prior, planned } = request;
   if (prior === null) return;
   if (planned.rotation_period === Unknown || prior.created_at === null) {

@@ -2,6 +2,7 @@
 import type { HandlerContext } from '../provider-deps';
 import { DrainCancelledError, DrainTimeoutError } from './errors';
 import { instancesOn } from './instances';
+import { logDrainPoll } from './drain-progress';
 
 /** How often the drain wait polls the instance list. */
 export const DRAIN_POLL_MS = 1000;
@@ -28,13 +29,7 @@ export async function waitForDrain(token: TokenRef, configId: string, timeoutMs:
       return;
     }
     if (waited >= timeoutMs || poll >= maxPolls) throw new DrainTimeoutError(token, stillOn, waited);
-    ctx.log.info('waiting for instances to move off the old token before revoking it', {
-      token_id: token.tokenId,
-      fingerprint: token.fingerprint,
-      instances: stillOn.map((i) => i.instanceId).join(','),
-      waited_ms: waited,
-      timeout_ms: timeoutMs,
-    });
+    logDrainPoll({ token, stillOn, waitedMs: waited, timeoutMs, now: clock.now() }, ctx);
     try {
       await sleep(Math.min(DRAIN_POLL_MS, Math.max(1, timeoutMs - waited)), ctx.signal);
     } catch (error) {

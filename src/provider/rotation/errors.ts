@@ -5,6 +5,7 @@
 import type { Instance, Token } from '../../api/schemas';
 import { ExternalError, UsageError } from '../../errors';
 import { ageOf, formatDuration } from '../../api/duration';
+import { RECENTLY_SEEN_RULE } from './drain-progress';
 
 /** A new token is needed but the configuration already has the 2 active tokens the API allows. */
 export class TokenCapReachedError extends UsageError {
@@ -37,7 +38,7 @@ export class DrainTimeoutError extends ExternalError {
       `Token ${token.tokenId} (${token.fingerprint}) was not revoked: after ${formatDuration(waitedMs)} these ` +
         `instances still authenticate with it: ${listed}. The old token stays active, so they keep working. ` +
         'Make them load the new token (check data source protector_instances), then run terraform apply again to ' +
-        'finish the revoke. A longer drain_timeout waits more; require_drain = false revokes without waiting.',
+        `finish the revoke. ${RECENTLY_SEEN_RULE} A longer drain_timeout waits more; require_drain = false revokes without waiting.`,
     );
   }
 }

@@ -89,7 +89,7 @@ async function keyBaseOf(configId: string, before: TokenList, initialTokenId: st
  * The token the API generated together with the configuration: the first TOKEN_GENERATED after
  * CONFIGURATION_CREATED in the activity log. Undefined when the log no longer reaches back that far.
  */
-async function initialTokenIdOf(configId: string, ctx: HandlerContext): Promise<string | undefined> {
+export async function initialTokenIdOf(configId: string, ctx: HandlerContext): Promise<string | undefined> {
   const { events } = await ctx.deps.api.listActivity(configId);
   const created = events.findIndex((event) => event.type === 'CONFIGURATION_CREATED');
   if (created < 0) return undefined;

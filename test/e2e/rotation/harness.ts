@@ -25,7 +25,7 @@ export interface RotationSetup {
   storeValue?: boolean;
 }
 
-function rotationHcl(edgercPath: string, hostsDir: string, setup: RotationSetup): string {
+export function rotationHcl(edgercPath: string, hostsDir: string, setup: RotationSetup): string {
   return `
 terraform {
   required_providers {
@@ -156,7 +156,7 @@ const InstanceSummarySchema = z.object({
   authFailures: z.number().int(),
   tokensUsed: z.array(z.string()),
 });
-type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
+export type InstanceSummary = z.infer<typeof InstanceSummarySchema>;
 
 export interface RunningInstance {
   id: string;

@@ -235,9 +235,10 @@ describe('EdgeGrid', () => {
     const spawned = await spawnEmulator();
     try {
       const viaEnv = new ProtectorClient({
+        // Nothing named and no ~/.edgerc: the AKAMAI_* variables are the credentials.
         credentials: loadCredentials({
-          edgerc: `${spawned.edgercPath}.absent`,
           env: {
+            HOME: `${spawned.edgercPath}.absent-home`,
             AKAMAI_HOST: spawned.credentials.host,
             AKAMAI_CLIENT_TOKEN: spawned.credentials.clientToken,
             AKAMAI_CLIENT_SECRET: spawned.credentials.clientSecret,

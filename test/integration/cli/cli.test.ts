@@ -37,7 +37,7 @@ test.each([
   [['emulator', '--port', '99999'], /--port 99999 is not a port number; use 0\.\.65535/],
   [['emulator', '--host', '0.0.0.0'], /not a loopback address/],
   [['plan', 'summary'], /Pass exactly one of/],
-  [['plan', 'summary', 'x.json', '--format', 'yaml'], /--format yaml is not supported; use text or json/],
+  [['plan', 'summary', 'x.json', '--format', 'yaml'], /--format yaml is not supported; use text, json or markdown/],
   [['status', '--config', 'nope'], /--config "nope" is not a connection configuration id/],
   [['provider', 'install', '--mirror', '/etc/hostname/mirror'], /cannot install the provider under \/etc\/hostname\/mirror .*Pass --mirror with a directory you can write to/],
 ])('usage mistake %j exits 2 saying what to change, without a stack trace', (args, message) => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProtectorClient } from '../../../src/api/client';
+import { RequestCancelledError } from '../../../src/api/errors';
 import { DiagnosticsCollector } from '../../../src/provider/framework/diagnostics';
 import { Unknown, type Value } from '../../../src/provider/framework/types';
 import { configureProvider, parseProviderSettings, providerSchema } from '../../../src/provider/provider-config';
@@ -121,6 +122,31 @@ describe('configureProvider', () => {
     expect(diagnostics.items[0]!.detail).toContain(missing);
   });
 
+  // Issue 9, item 10: a missing named section fell back silently to the AKAMAI_* variables.
+  test('a section missing from the edgerc file is an error on section naming the file and its sections, not a fallback', () => {
+    const edgerc = path.join(home, 'team.edgerc');
+    fs.writeFileSync(edgerc, EDGERC + EDGERC.replace('[default]', '[emulator]'));
+    const env = { HOME: home, AKAMAI_HOST: 'akab-prod.luna.akamaiapis.net', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
+    const cases: Array<Record<string, Value>> = [{ edgerc, section: 'typo' }, { section: 'typo' }];
+    for (const settings of cases) {
+      if (!('edgerc' in settings)) fs.copyFileSync(edgerc, path.join(home, '.edgerc'));
+      const diagnostics = new DiagnosticsCollector();
+      expect(configureProvider(block(settings), diagnostics, { env })).toBeUndefined();
+      expect(diagnostics.items).toEqual([expect.objectContaining({ severity: 'error', summary: 'Missing API Credentials', path: ['section'] })]);
+      expect(diagnostics.items[0]!.detail).toMatch(/has no section \[typo\]; it has \[default\] and \[emulator\]/);
+    }
+  });
+
+  test('a named section without an edgerc file reads only AKAMAI_<SECTION>_* variables', () => {
+    const plain = { AKAMAI_HOST: 'akab-prod.luna.akamaiapis.net', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
+    const diagnostics = new DiagnosticsCollector();
+    expect(configureProvider(block({ section: 'staging' }), diagnostics, { env: { HOME: home, ...plain } })).toBeUndefined();
+    expect(diagnostics.items[0]!.detail).toMatch(/AKAMAI_STAGING_HOST/);
+    const scoped = { AKAMAI_STAGING_HOST: 'http://127.0.0.1:9', AKAMAI_STAGING_CLIENT_TOKEN: 'a', AKAMAI_STAGING_CLIENT_SECRET: 'b', AKAMAI_STAGING_ACCESS_TOKEN: 'c' };
+    const deps = configureProvider(block({ section: 'staging' }), new DiagnosticsCollector(), { env: { HOME: home, ...plain, ...scoped } });
+    expect(deps?.api.host).toBe('http://127.0.0.1:9');
+  });
+
   test('endpoint overrides the host of the credentials', async () => {
     // The edgerc host points at a closed port; the endpoint at a local server that answers 404.
     const http = await import('node:http');
@@ -143,6 +169,16 @@ describe('configureProvider', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  test('the stop signal given at configure time cancels API calls (StopProvider interrupts any wait)', async () => {
+    // Issue 9, item 2: the client's retries and waits used to ignore StopProvider.
+    const edgerc = path.join(home, '.edgerc');
+    fs.writeFileSync(edgerc, EDGERC);
+    const stop = new AbortController();
+    const deps = configureProvider(block({ edgerc }), new DiagnosticsCollector(), { env: { HOME: home }, signal: stop.signal });
+    stop.abort();
+    await expect(deps!.api.listConnectionConfigurations()).rejects.toBeInstanceOf(RequestCancelledError);
   });
 
   test('sleep resolves after the delay and rejects once aborted', async () => {

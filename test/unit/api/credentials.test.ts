@@ -71,58 +71,68 @@ describe('loadCredentials', () => {
     expect(() => attempt()).not.toThrow(/topsecretvalue/);
   });
 
-  test('falls back to AKAMAI_<SECTION>_* and then AKAMAI_* when the file has no such section', () => {
-    const path = edgerc(`[default]\n${FULL_SECTION}\n`);
-    const sectionEnv = {
-      AKAMAI_PROD_EU_HOST: 'prod.example.com',
-      AKAMAI_PROD_EU_CLIENT_TOKEN: 'ct1',
-      AKAMAI_PROD_EU_CLIENT_SECRET: 'cs1',
-      AKAMAI_PROD_EU_ACCESS_TOKEN: 'at1',
-      AKAMAI_HOST: 'plain.example.com',
-      AKAMAI_CLIENT_TOKEN: 'ct2',
-      AKAMAI_CLIENT_SECRET: 'cs2',
-      AKAMAI_ACCESS_TOKEN: 'at2',
-    };
-    expect(loadCredentials({ edgerc: path, section: 'prod-eu', env: sectionEnv }).host).toBe('https://prod.example.com');
-    const plainOnly = { AKAMAI_HOST: 'http://localhost:9', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
-    expect(loadCredentials({ edgerc: path, section: 'prod-eu', env: plainOnly })).toEqual({
-      host: 'http://localhost:9',
-      clientToken: 'a',
-      clientSecret: 'b',
-      accessToken: 'c',
-    });
+  const PLAIN_ENV = { AKAMAI_HOST: 'plain.example.com', AKAMAI_CLIENT_TOKEN: 'ct2', AKAMAI_CLIENT_SECRET: 'cs2', AKAMAI_ACCESS_TOKEN: 'at2' };
+  const PROD_EU_ENV = {
+    AKAMAI_PROD_EU_HOST: 'prod.example.com',
+    AKAMAI_PROD_EU_CLIENT_TOKEN: 'ct1',
+    AKAMAI_PROD_EU_CLIENT_SECRET: 'cs1',
+    AKAMAI_PROD_EU_ACCESS_TOKEN: 'at1',
+  };
+
+  // Issue 9, item 10: a typo in a section name silently used whatever AKAMAI_* held (in CI, production).
+  test('a named section missing from the file fails naming the file and the sections it has, whatever the environment holds', () => {
+    const path = edgerc(`[default]\n${FULL_SECTION}\n[emulator]\n${FULL_SECTION}\n`);
+    for (const env of [{}, PLAIN_ENV, { ...PLAIN_ENV, ...PROD_EU_ENV }]) {
+      const attempt = () => loadCredentials({ edgerc: path, section: 'prod-eu', env });
+      expect(attempt).toThrow(CredentialsError);
+      expect(attempt).toThrow(`${path} has no section [prod-eu]; it has [default] and [emulator]`);
+    }
   });
 
-  test('environment variables are used when the file does not exist', () => {
-    const env = { AKAMAI_HOST: 'h.example.com', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
-    expect(loadCredentials({ edgerc: join(dir, 'absent'), env }).host).toBe('https://h.example.com');
+  test('a section given without a file fails the same way when ~/.edgerc lacks it', () => {
+    mkdirSync(join(dir, 'home'));
+    writeFileSync(join(dir, 'home', '.edgerc'), `[default]\n${FULL_SECTION}\n`);
+    const attempt = () => loadCredentials({ section: 'typo', env: { HOME: join(dir, 'home'), ...PLAIN_ENV } });
+    expect(attempt).toThrow(`${join(dir, 'home', '.edgerc')} has no section [typo]; it has [default]`);
+  });
+
+  test('an .edgerc file named explicitly that does not exist fails, whatever the environment holds', () => {
+    const absent = join(dir, 'absent');
+    expect(() => loadCredentials({ edgerc: absent, env: PLAIN_ENV })).toThrow(`${absent} does not exist`);
+  });
+
+  test('without an .edgerc file, a named section reads only its own AKAMAI_<SECTION>_* variables', () => {
+    const env = { HOME: dir };
+    expect(loadCredentials({ section: 'prod-eu', env: { ...env, ...PROD_EU_ENV, ...PLAIN_ENV } }).host).toBe('https://prod.example.com');
+    const attempt = () => loadCredentials({ section: 'prod-eu', env: { ...env, ...PLAIN_ENV } });
+    expect(attempt).toThrow(CredentialsError);
+    expect(attempt).toThrow(/AKAMAI_PROD_EU_HOST/);
+    expect(attempt).not.toThrow(/AKAMAI_HOST,/);
+  });
+
+  test('environment variables are used when there is no ~/.edgerc and nothing is named', () => {
+    const env = { HOME: dir, AKAMAI_HOST: 'h.example.com', AKAMAI_CLIENT_TOKEN: 'a', AKAMAI_CLIENT_SECRET: 'b', AKAMAI_ACCESS_TOKEN: 'c' };
+    expect(loadCredentials({ env }).host).toBe('https://h.example.com');
   });
 
   test('a partial set of variables names the missing ones', () => {
-    const env = { AKAMAI_HOST: 'h.example.com', AKAMAI_CLIENT_SECRET: 'secret-value-here' };
-    const attempt = () => loadCredentials({ edgerc: join(dir, 'absent'), env });
+    const env = { HOME: dir, AKAMAI_HOST: 'h.example.com', AKAMAI_CLIENT_SECRET: 'secret-value-here' };
+    const attempt = () => loadCredentials({ env });
     expect(attempt).toThrow(/AKAMAI_HOST and AKAMAI_CLIENT_SECRET are set but AKAMAI_CLIENT_TOKEN and AKAMAI_ACCESS_TOKEN are not/);
     expect(attempt).not.toThrow(/secret-value-here/);
   });
 
   test('nothing anywhere: the error lists every place it looked', () => {
-    const path = join(dir, 'absent');
     let message = '';
     try {
-      loadCredentials({ edgerc: path, section: 'staging', env: {} });
+      loadCredentials({ section: 'staging', env: { HOME: dir } });
     } catch (error) {
       expect(error).toBeInstanceOf(CredentialsError);
       message = (error as Error).message;
     }
-    expect(message).toContain(`${path} (file does not exist)`);
+    expect(message).toContain(`${join(dir, '.edgerc')} (file does not exist)`);
     expect(message).toContain('AKAMAI_STAGING_HOST');
-    expect(message).toContain('AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET, AKAMAI_ACCESS_TOKEN');
     expect(message).toContain('[staging]');
-  });
-
-  test('a file without the section says so', () => {
-    const path = edgerc(`[default]\n${FULL_SECTION}\n`);
-    expect(() => loadCredentials({ edgerc: path, section: 'other', env: {} })).toThrow(`${path} (no section [other])`);
   });
 
   test('a directory given as the file is a usage error', () => {

@@ -76,8 +76,26 @@ describe('errorFromProblem', () => {
     expect(error.message).toContain('limited to 1048576 bytes');
   });
 
-  test('an unknown problem type falls back on the status', () => {
-    expect(errorFromProblem(ctx, 404, undefined, undefined)).toBeInstanceOf(NotFoundError);
+  test('only a problem of the contract\'s not-found type means "gone"', () => {
+    const gone = errorFromProblem(ctx, 404, { type: ProblemTypes.notFound, title: 'Not found', status: 404 }, undefined);
+    expect(gone).toBeInstanceOf(NotFoundError);
+  });
+
+  // Issue 9, item 1: a bare 404 (an HTML page, an empty body, another API's problem) made the
+  // provider drop resources from state. It is an unexpected answer that names the endpoint.
+  test.each([
+    ['no problem document (HTML or empty body)', undefined],
+    ['a problem of another API', { type: 'about:blank', title: 'Not Found', status: 404 }],
+    ['a problem of an unknown type', { type: 'https://other.example/problems/missing', title: 'x', status: 404 }],
+  ])('a 404 with %s is an unexpected response naming the endpoint, not "gone"', (_case, problem) => {
+    const error = errorFromProblem(ctx, 404, problem, undefined);
+    expect(error).not.toBeInstanceOf(NotFoundError);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toContain('https://api.example.com');
+    expect(error.message).toMatch(/not the Protector token API|endpoint/);
+  });
+
+  test('an unknown problem type falls back on the status (except 404)', () => {
     expect(errorFromProblem(ctx, 401, { type: 'about:blank', title: 'x', status: 401 }, undefined)).toBeInstanceOf(UnauthorizedError);
     expect(errorFromProblem({ ...ctx, auth: 'bearer' }, 403, undefined, undefined)).toBeInstanceOf(DeploymentTypeMismatchError);
     const odd = errorFromProblem(ctx, 418, { type: 'https://x/teapot', title: 'x', status: 418 }, undefined);

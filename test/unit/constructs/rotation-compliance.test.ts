@@ -10,7 +10,8 @@ function connection(stack: TerraformStack, id: string, every: string): Protector
     contractId: 'ctr_1',
     groupId: 'grp_1',
     rotation: RotationPolicy.every(every),
-    registrations: [new TokenFileTarget({ path: `/etc/protector/${id}` })],
+    // One file per stack and connection: two registrations of one app may not share a path.
+    registrations: [new TokenFileTarget({ path: `/etc/protector/${stack.node.id}-${id}` })],
   });
 }
 

@@ -123,6 +123,8 @@ test('destroy removes the file, and tolerates it being gone already', async () =
 
 test.each([
   ['path', 'relative/token', /expected an absolute path such as "\/etc\/protector\/token", got "relative\/token"/],
+  ['path', '/proc/self/token', /\/proc is a kernel file system/],
+  ['path', '/sys/../sys/kernel/token', /\/sys is a kernel file system/],
   ['file_permission', '0200', /lets the owner read the file/],
   ['file_permission', '640', /four octal digits/],
   ['token_id', 'abc', /expected a token id/],
@@ -130,6 +132,31 @@ test.each([
   const items = harness.validate(resource, fileConfig('tok_0000000000', { [name]: value }));
   expect(items).toEqual([expect.objectContaining({ severity: 'error', path: [name] })]);
   expect(items[0]!.detail).toMatch(message);
+});
+
+// Issue 9, item 4: "0666" was accepted and wrote a world-writable token file.
+test.each(['0666', '0620', '0602', '0622', '0777', '0660'])('file_permission = %p (group or other may write) is refused on that attribute', (mode) => {
+  const items = harness.validate(resource, fileConfig('tok_0000000000', { file_permission: mode }));
+  expect(items).toEqual([expect.objectContaining({ severity: 'error', path: ['file_permission'] })]);
+  expect(items[0]!.detail).toContain(JSON.stringify(mode));
+  expect(items[0]!.detail).toMatch(/write/);
+  expect(items[0]!.detail).toMatch(/"0600"/);
+});
+
+test.each(['0640', '0604', '0644', '0400'])('file_permission = %p is accepted; group/other read gets a warning', (mode) => {
+  const items = harness.validate(resource, fileConfig('tok_0000000000', { file_permission: mode }));
+  expect(items.filter((item) => item.severity === 'error')).toEqual([]);
+  const warnings = items.filter((item) => item.severity === 'warning');
+  if (mode === '0400') expect(warnings).toEqual([]);
+  else {
+    expect(warnings).toEqual([expect.objectContaining({ path: ['file_permission'] })]);
+    expect(warnings[0]!.detail).toMatch(/read/);
+  }
+});
+
+test('the default permission validates without any diagnostic', () => {
+  expect(harness.validate(resource, fileConfig('tok_0000000000'))).toEqual([]);
+  expect(harness.validate(resource, fileConfig('tok_0000000000', { file_permission: '0600' }))).toEqual([]);
 });
 
 test('holdsToken compares the content hash with the fingerprint', () => {
@@ -150,4 +177,106 @@ test('a token value put where an id or a path belongs is never echoed by the val
     expect(items[0]!.detail).not.toContain(value);
     expect(items[0]!.detail).toContain(fingerprintOf(value));
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 9, items 2 and 3: file-system mistakes are user errors with the path and what to change,
+// a path under /proc fails at once (Node's recursive mkdir looped there for ever), and a stop
+// (StopProvider, Ctrl-C) interrupts a write that is still waiting.
+// ---------------------------------------------------------------------------------------------
+
+/** The single error of the last call: a user-facing one, not "Internal Provider Error ... a bug". */
+function userError(): { summary: string; detail: string } {
+  const errors = harness.last.filter((item) => item.severity === 'error');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]!.summary).not.toMatch(/Internal/);
+  expect(errors[0]!.detail).not.toMatch(/bug/i);
+  return errors[0]!;
+}
+
+test('a path under /proc fails at once with a user error naming the path', async () => {
+  const file = `/proc/protector-test-${process.pid}/token`;
+  const state = await harness.apply(resource, null, (await harness.plan(resource, null, fileConfig(token.id, { path: file }))).planned);
+  expect(state).toBeNull();
+  const { detail } = userError();
+  expect(detail).toContain(`/proc/protector-test-${process.pid}`);
+  expect(detail).toMatch(/`path`/);
+}, 20_000);
+
+test('a path under /sys (EPERM) is a user error naming the path', async () => {
+  const file = `/sys/protector-test-${process.pid}/token`;
+  expect(await harness.apply(resource, null, (await harness.plan(resource, null, fileConfig(token.id, { path: file }))).planned)).toBeNull();
+  const { detail } = userError();
+  expect(detail).toContain(`/sys/protector-test-${process.pid}`);
+  expect(detail).toMatch(/`path`/);
+}, 20_000);
+
+test('a parent that is a file is a user error naming that file', async () => {
+  const blocker = path.join(dir, 'not-a-directory');
+  fs.writeFileSync(blocker, 'x');
+  const file = path.join(blocker, 'sub', 'token');
+  expect(await harness.apply(resource, null, (await harness.plan(resource, null, fileConfig(token.id, { path: file }))).planned)).toBeNull();
+  const { detail } = userError();
+  expect(detail).toContain(blocker);
+  expect(detail).toMatch(/is a file/);
+  expect(fs.readFileSync(blocker, 'utf8')).toBe('x');
+});
+
+test('a path that is a directory is a user error on write, refresh and destroy', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  const file = state!.path as string;
+  fs.rmSync(file);
+  fs.mkdirSync(file);
+
+  expect(await harness.read(resource, state!)).toEqual(state); // unchanged
+  expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
+
+  await harness.apply(resource, state, { ...state!, content_sha256: Unknown });
+  expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
+  expect(fs.readdirSync(path.dirname(file))).toEqual(['token']); // no temporary left behind
+
+  expect(await harness.apply(resource, state, null)).toEqual(state); // still there: kept in state
+  expect(userError().detail).toMatch(new RegExp(`${file}.*is a directory`));
+});
+
+test('a parent replaced by a file: refresh sees the file missing, the rewrite names the parent, destroy is done', async () => {
+  const { state } = await harness.converge(resource, null, fileConfig(token.id));
+  const parent = path.dirname(state!.path as string);
+  fs.rmSync(parent, { recursive: true });
+  fs.writeFileSync(parent, 'x');
+
+  const refreshed = await harness.read(resource, state!);
+  expect(harness.last).toEqual([]);
+  expect(refreshed).toMatchObject({ content_sha256: null });
+  await harness.apply(resource, refreshed, { ...refreshed!, content_sha256: Unknown });
+  expect(userError().detail).toContain(`${parent} is a file`);
+  expect(await harness.apply(resource, refreshed, null)).toBeNull();
+  expect(harness.last).toEqual([]);
+});
+
+test('a stop interrupts a write still waiting for the API, and nothing is written', async () => {
+  await harness.emulator.control.setFaults({ latencyMs: 20_000, maxFaults: 1 });
+  const file = path.join(dir, 'stopped', 'token');
+  const plan = await harness.plan(resource, null, fileConfig(token.id, { path: file }));
+  const started = Date.now();
+  const applying = harness.apply(resource, null, plan.planned);
+  setTimeout(() => harness.stop(), 300);
+  try {
+    expect(await applying).toBeNull();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const { detail } = userError();
+    expect(detail).toMatch(/interrupted|stopp/i);
+    expect(fs.existsSync(file)).toBe(false);
+  } finally {
+    harness.restart();
+    await harness.emulator.control.setFaults({});
+  }
+}, 40_000);
+
+test('a stop between the fetch and the write is reported as an interruption, and nothing is created', async () => {
+  const { writeFileAtomically } = await import('../../../../src/provider/resources/token-file-writer');
+  const { StoppedByTerraformError } = await import('../../../../src/provider/resources/stoppable');
+  const file = path.join(dir, 'never', 'created', 'token');
+  await expect(writeFileAtomically(file, 'value', 0o600, AbortSignal.abort())).rejects.toBeInstanceOf(StoppedByTerraformError);
+  expect(fs.readdirSync(dir)).toEqual([]);
 });

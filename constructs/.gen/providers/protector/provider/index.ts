@@ -34,7 +34,7 @@ export interface ProtectorProviderConfig {
   */
   readonly requestTimeout?: string;
   /**
-  * Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`.
+  * Section of the `.edgerc` file to read, and the `<SECTION>` of the `AKAMAI_<SECTION>_*` environment variables. Defaults to `default`. A section named here (or in a file named by `edgerc`) must exist: a missing one is an error, never a fall back to other credentials.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs#section ProtectorProvider#section}
   */

@@ -16,7 +16,7 @@ export interface TokenFileConfig extends cdktf.TerraformMetaArguments {
   */
   readonly connectionConfigurationId: string;
   /**
-  * Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it. A permission changed outside Terraform is set back. Defaults to `"0600"`.
+  * Permission bits of the file in octal, such as `"0600"` or `"0640"`; the owner must be able to read it, and group and other users must not be able to write it (read access for them gets a warning). A permission changed outside Terraform is set back. Defaults to `"0600"`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token_file#file_permission TokenFile#file_permission}
   */

@@ -14,6 +14,7 @@ export {
   type WorkloadReference,
 } from './kubernetes-secret-target';
 export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
+export { AwsSecretsManagerTarget, type AwsSecretsManagerTargetProps } from './aws-secrets-manager-target';
 export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle } from './protector-provider';
 export { terraformPlatform } from '../src/api/rules';
 export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarget } from './protector-connection';
@@ -24,3 +25,5 @@ export { EphemeralBlock, type EphemeralBlockProps } from './ephemeral-block';
 export { TokenValueSource } from './token-value-source';
 /** The generated L1 bindings of the protector provider (escape hatch). */
 export * as protector from './.gen/providers/protector';
+/** The few generated hashicorp/aws bindings AwsSecretsManagerTarget uses, with `aws.provider.AwsProvider`. */
+export * as aws from './.gen/providers/aws';

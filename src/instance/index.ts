@@ -1,3 +1,5 @@
 /** `protector instance`: a simulated Protector instance. */
-export { InstanceSimulator } from './simulator';
-export { parseInstanceOptions } from './options';
+export { InstanceSimulator, eventLogger, type InstanceSummary } from './simulator';
+export { parseInstanceOptions, parseInterval, type InstanceOptions, type RawInstanceOptions } from './options';
+export { TokenFile, type TokenFileEvent } from './token-file';
+export type { TokenSource, TokenSourceEvent } from './token-source';

@@ -1,12 +1,14 @@
 /**
- * One simulated Protector instance: heartbeats with the token from its file at a fixed
- * interval, picks up a new token as soon as the file changes, and counts what happened.
+ * One simulated Protector instance: heartbeats with the token from its source (a file, or an AWS
+ * Secrets Manager secret) at a fixed interval, picks up a new token as soon as the source has it,
+ * and counts what happened.
  */
 import { ApiError, DeploymentTypeMismatchError, UnauthorizedError } from '../api/errors';
 import { fingerprintOf } from '../api/fingerprint';
 import { sendHeartbeat } from '../api/heartbeat';
 import type { InstanceOptions } from './options';
 import { TokenFile } from './token-file';
+import type { TokenSource, TokenSourceEvent } from './token-source';
 
 /** The one JSON line printed on exit. */
 export interface InstanceSummary {
@@ -20,7 +22,7 @@ export interface InstanceSummary {
 export class InstanceSimulator {
   readonly #options: InstanceOptions;
   readonly #log: (line: string) => void;
-  readonly #tokenFile: TokenFile;
+  readonly #source: TokenSource;
   #heartbeats = 0;
   #authFailures = 0;
   readonly #tokensUsed: string[] = [];
@@ -28,22 +30,24 @@ export class InstanceSimulator {
   #inFlight: Promise<void> | undefined;
   #stopped = false;
 
-  /** Reads the token file now: a missing or invalid file fails here, before any heartbeat. */
-  constructor(options: InstanceOptions, log: (line: string) => void) {
+  /**
+   * Without a `source`, reads `options.tokenFile` now: a missing or invalid file fails here, before
+   * any heartbeat. A source opened elsewhere (AWS) reports its events through {@link eventLogger}.
+   */
+  constructor(options: InstanceOptions, log: (line: string) => void, source?: TokenSource) {
     this.#options = options;
     this.#log = (line) => log(`[instance ${options.instanceId}] ${line}`);
-    this.#tokenFile = new TokenFile(options.tokenFile, (event) => {
-      if (event.kind === 'changed') this.#log(`token file changed: now using ${event.fingerprint}`);
-      else this.#log(`token file ${options.tokenFile}: ${event.reason}; still using ${event.keptFingerprint}`);
-    });
+    if (source) this.#source = source;
+    else if (options.tokenFile !== undefined) this.#source = new TokenFile(options.tokenFile, eventLogger(options, log));
+    else throw new Error('InstanceSimulator needs a token source: options.tokenFile or an opened source');
   }
 
   start(): void {
-    if (this.#options.follow) this.#tokenFile.watch();
+    if (this.#options.follow) this.#source.watch();
     this.#log(
-      `started: ${this.#options.deploymentType} instance, token ${this.#tokenFile.fingerprint}, ` +
+      `started: ${this.#options.deploymentType} instance, token ${this.#source.fingerprint}, ` +
         `heartbeat every ${this.#options.intervalMs}ms to ${this.#options.endpoint}` +
-        (this.#options.follow ? '' : '; not following the token file (--no-follow)'),
+        (this.#options.follow ? '' : `; not following the ${this.#source.description} (--no-follow)`),
     );
     this.#beat();
   }
@@ -53,7 +57,7 @@ export class InstanceSimulator {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#inFlight;
-    this.#tokenFile.close();
+    this.#source.close();
     return this.summary();
   }
 
@@ -80,7 +84,7 @@ export class InstanceSimulator {
 
   async #heartbeatOnce(): Promise<void> {
     // A stuck instance keeps the token it started with, whatever happens to the file.
-    const token = this.#options.follow ? this.#tokenFile.current() : this.#tokenFile.initial;
+    const token = this.#options.follow ? this.#source.current() : this.#source.initial;
     const fingerprint = fingerprintOf(token);
     if (!this.#tokensUsed.includes(fingerprint)) this.#tokensUsed.push(fingerprint);
     try {
@@ -103,4 +107,14 @@ export class InstanceSimulator {
       }
     }
   }
+}
+
+/** Logs a token source's events with the instance's prefix (fingerprints only). */
+export function eventLogger(options: InstanceOptions, log: (line: string) => void): (event: TokenSourceEvent) => void {
+  const where = options.tokenFile !== undefined ? 'token file' : 'AWS secret';
+  const name = options.tokenFile ?? options.awsSecret?.secretId ?? '';
+  return (event) => {
+    if (event.kind === 'changed') log(`[instance ${options.instanceId}] ${where} changed: now using ${event.fingerprint}`);
+    else log(`[instance ${options.instanceId}] ${where} ${name}: ${event.reason}; still using ${event.keptFingerprint}`);
+  };
 }

@@ -9,13 +9,13 @@ import { dirname } from 'node:path';
 import { fingerprintOf } from '../api/fingerprint';
 import { TokenValueSchema } from '../api/schemas';
 import { InstanceUsageError } from './options';
+import type { TokenSource, TokenSourceEvent } from './token-source';
 
-export type TokenFileEvent =
-  | { kind: 'changed'; fingerprint: string }
-  | { kind: 'unreadable'; reason: string; keptFingerprint: string };
+export type TokenFileEvent = TokenSourceEvent;
 
-export class TokenFile {
+export class TokenFile implements TokenSource {
   readonly path: string;
+  readonly description: string;
   #value: string;
   /** The value read at start (what a stuck instance keeps using). */
   readonly initial: string;
@@ -26,6 +26,7 @@ export class TokenFile {
   /** Reads the file now; a missing or invalid file at start is a usage error. */
   constructor(path: string, onEvent: (event: TokenFileEvent) => void) {
     this.path = path;
+    this.description = `token file ${path}`;
     this.#onEvent = onEvent;
     const first = readToken(path);
     if (first.kind === 'error') {

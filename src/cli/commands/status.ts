@@ -42,14 +42,12 @@ async function runStatus(flags: StatusFlags): Promise<void> {
     const parsed = api.ConnectionConfigurationIdSchema.safeParse(flags.config);
     if (!parsed.success) throw new UsageError('STATUS_USAGE', `--config "${flags.config}" is not a connection configuration id: ${parsed.error.issues[0]!.message}.`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { checkUsageProblem } = require('../../status/check-usage') as typeof import('../../status/check-usage');
   const problem = checkUsageProblem(flags);
   if (problem) throw new UsageError('STATUS_USAGE', problem);
   const credentials = api.loadCredentials({ edgerc: flags.edgerc, section: flags.section });
   const client = new api.ProtectorClient({ credentials, maxRetries: 2 });
   if (flags.check) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runStatusCheck } = require('../../status/run-check') as typeof import('../../status/run-check');
     process.exitCode = await runStatusCheck(client, { ...flags, format: flags.format ?? (flags.json ? 'json' : 'text') });
     return;

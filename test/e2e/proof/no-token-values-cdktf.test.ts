@@ -11,14 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import {
-  DeploymentType,
-  KubernetesSecretTarget,
-  ProtectorConnection,
-  ProtectorProvider,
-  RotationPolicy,
-  TokenFileTarget,
-} from '../../../constructs';
+import { DeploymentType, KubernetesSecretTarget, ProtectorConnection, ProtectorProvider, RotationPolicy, TokenFileTarget } from '../../../constructs';
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
 import { findTokenValues, tokenValuesEverGenerated } from '../../helpers/leak-search';
 import { createTerraformWorkspace, type TerraformWorkspace } from '../../helpers/terraform';

@@ -6,7 +6,8 @@
 #   terraform init && terraform apply -var edgerc=~/.edgerc -var aws_region=eu-west-1
 #
 # The token goes into the secret through `secret_string_wo`, a write-only attribute (Terraform
-# >= 1.11, hashicorp/aws >= 5.100): the aws resource keeps no copy of it in state. Every new token
+# >= 1.11, hashicorp/aws >= 5.100), fed by the ephemeral protector_token_value: no state or plan
+# file holds it. Every new token
 # makes a new secret version (AWSCURRENT), because `secret_string_wo_version` is derived from the
 # token fingerprint. The VMs need secretsmanager:GetSecretValue on the secret (and kms:Decrypt on
 # var.kms_key_id when set): see docs/aws-secrets-manager.md.

@@ -8,11 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { fingerprintOf } from '../../src/api/fingerprint';
 import { loadState } from '../../src/emulator/persistence';
 
-/** Every token value in the emulator's data directory: active and revoked, initial ones included. */
-export function tokenValuesEverGenerated(dataDir: string): string[] {
+/**
+ * Adds every token value in the emulator's data directory (active and revoked, initial ones
+ * included) to `values`. The emulator keeps only the 3 most recently revoked tokens of a
+ * configuration, so call it after every step; `generated` is how many tokens it ever made, to
+ * check that `values` missed none.
+ */
+export function collectTokenValues(dataDir: string, values: Set<string>): { generated: number | undefined } {
   const state = loadState(dataDir);
-  if (!state) throw new Error(`the emulator saved no state in ${dataDir}`);
-  return state.tokens.map((token) => token.value);
+  if (!state) return { generated: undefined }; // nothing saved yet
+  for (const token of state.tokens) values.add(token.value);
+  const generated = (state as { tokensGenerated?: number }).tokensGenerated;
+  return { generated };
 }
 
 /** A saved plan (a zip) as text: every entry's bytes, so msgpack strings are searchable too. */

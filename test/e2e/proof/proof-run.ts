@@ -17,6 +17,8 @@ const TRACE = { TF_LOG: 'trace' };
 export class ProofRun {
   /** Everything collected so far, by "step: artifact". */
   readonly artifacts: Record<string, string> = {};
+  /** Called after each plan and after each apply (e.g. to collect the token values generated so far). */
+  afterStep: () => void = () => undefined;
 
   constructor(private readonly workspace: TerraformWorkspace) {}
 
@@ -24,6 +26,7 @@ export class ProofRun {
   async planAndApply(step: string, options: { destroy?: boolean } = {}): Promise<string> {
     const planFile = `${step}.tfplan`;
     const plan = await tf(this.workspace, ['plan', ...(options.destroy ? ['-destroy'] : []), `-out=${planFile}`], 0, TRACE);
+    this.afterStep();
     this.artifacts[`${step}: terraform plan (TF_LOG=trace)`] = plan.stdout + plan.stderr;
     this.artifacts[`${step}: plan JSON`] = (await tf(this.workspace, ['show', '-json', planFile])).stdout;
     this.artifacts[`${step}: plan file, unzipped`] = unzippedPlanFile(path.join(this.workspace.dir, planFile));
@@ -37,6 +40,7 @@ export class ProofRun {
     const apply = await tf(this.workspace, ['apply', planFile], 0, TRACE);
     this.artifacts[`${step}: terraform apply (TF_LOG=trace)`] = apply.stdout + apply.stderr;
     if ((apply.stdout + apply.stderr).includes('Check block assertion failed')) throw new Error(`a check failed in step ${step}:\n${apply.stdout}`);
+    this.afterStep();
     await this.collectState(step);
     return plan.stdout;
   }

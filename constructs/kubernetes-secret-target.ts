@@ -110,7 +110,7 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
     if (typeof fingerprintAnnotation !== 'string' || !ANNOTATION_KEY.test(fingerprintAnnotation)) {
       throw invalidProp(owner, 'fingerprintAnnotation', fingerprintAnnotation, 'must be a Kubernetes annotation key such as "example.com/token-fingerprint"');
     }
-    if (!Array.isArray(restart)) throw invalidProp(owner, 'restart', restart, 'must be a list of { kind, name }');
+    if (!Array.isArray(restart as unknown)) throw invalidProp(owner, 'restart', restart, 'must be a list of { kind, name }');
     const seen = new Set<string>();
     restart.forEach((workload, index) => {
       const prop = `restart[${index}]`;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Annotations, TerraformStack } from 'cdktf';
-import { TargetSchema } from '../src/api/schemas';
+import { ConfigurationNameSchema, ContractIdSchema, DescriptionSchema, GroupIdSchema, TargetSchema } from '../src/api/schemas';
 import { ConnectionConfiguration, type ConnectionConfigurationConfig } from './.gen/providers/protector/connection-configuration';
 import { ProtectorProvider as ProtectorProviderResource } from './.gen/providers/protector/provider';
 import { Token } from './.gen/providers/protector/token';
@@ -241,6 +241,14 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
   text('contractId', 64);
   text('groupId', 64);
   text('description', 1024);
+  // The API contract's field rules (visible text only, id characters): what it refuses must not synthesize.
+  const contract = { name: ConfigurationNameSchema, contractId: ContractIdSchema, groupId: GroupIdSchema, description: DescriptionSchema } as const;
+  for (const [prop, schema] of Object.entries(contract) as Array<[keyof typeof contract, (typeof contract)[keyof typeof contract]]>) {
+    const value = props[prop];
+    if (value === undefined) continue;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw invalidProp(owner, prop, value, parsed.error.issues[0]?.message ?? 'is not accepted by the API');
+  }
   if (!DeploymentType.all().includes(props.deploymentType)) {
     throw invalidProp(owner, 'deploymentType', props.deploymentType, 'must be DeploymentType.KUBERNETES or DeploymentType.REVERSE_PROXY');
   }
@@ -265,7 +273,7 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
   if (props.storeTokenValueInState !== undefined && typeof props.storeTokenValueInState !== 'boolean') {
     throw invalidProp(owner, 'storeTokenValueInState', props.storeTokenValueInState, 'must be true or false');
   }
-  if (!Array.isArray(props.registrations)) {
+  if (!Array.isArray(props.registrations as unknown)) {
     throw invalidProp(owner, 'registrations', props.registrations, 'must be a list of registration targets (KubernetesSecretTarget, TokenFileTarget)');
   }
   const ids = new Set<string>();

@@ -42,9 +42,9 @@ const PolicyMapSchema = z
   .refine((map) => Object.keys(map).length > 0, 'expected at least one environment');
 
 const PARSERS: Readonly<Record<string, (text: string) => unknown>> = {
-  '.json': (text) => JSON.parse(text),
-  '.yaml': (text) => parseYaml(text),
-  '.yml': (text) => parseYaml(text),
+  '.json': (text) => JSON.parse(text) as unknown,
+  '.yaml': (text) => parseYaml(text) as unknown,
+  '.yml': (text) => parseYaml(text) as unknown,
 };
 
 /**

@@ -114,9 +114,10 @@ async function pullRequestPipeline(env: NodeJS.ProcessEnv, commentsFile: string)
       env,
     ),
   );
-  await step(name, comment, async () => {
+  await step(name, comment, () => {
     const outcome = upsertComment(commentsFile, readFileSync(join(env.REHEARSAL_DIR!, 'summary.md'), 'utf8'));
     log(`    sticky comment ${outcome}`);
+    return Promise.resolve();
   });
 }
 
@@ -221,7 +222,7 @@ export async function rehearse(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  rehearse(process.argv.slice(2)).then((code) => {
+  void rehearse(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

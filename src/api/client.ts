@@ -274,7 +274,8 @@ export class ProtectorClient {
         Accept: 'application/json, application/problem+json',
         'User-Agent': this.#userAgent,
       };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      // The API takes JSON only, and wants it said on every POST, even one without a body.
+      if (body !== undefined || spec.method === 'POST') headers['Content-Type'] = 'application/json';
       if (spec.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = spec.idempotencyKey;
 
       const started = Date.now();

@@ -47,13 +47,77 @@ export const TokenValueSchema = z.string().min(32).max(512);
 
 export const ProtocolSchema = z.enum(['HTTP', 'HTTPS']);
 
+// ---------------------------------------------------------------------------------------------
+// Field rules, shared by the API, the provider and the constructs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Characters a person cannot see or that change how a terminal shows the text around them:
+ * control characters (NUL, ESC of ANSI escapes, line breaks; Unicode Cc), invisible format
+ * characters (bidi overrides and isolates U+202A-202E and U+2066-2069, zero-width characters,
+ * soft hyphen, BOM; Unicode Cf), line and paragraph separators, lone surrogates and private-use
+ * characters. A name or description holding one can display as something it is not.
+ */
+const HIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
+
+function visibleText(field: string) {
+  return z
+    .string()
+    .refine(
+      (text) => !HIDDEN_CHARACTER.test(text),
+      `${field} must be visible text on one line: remove control characters (line breaks, tabs, NUL, ANSI escapes) and invisible formatting characters (bidi overrides, zero-width characters)`,
+    );
+}
+
+/** A connection configuration's name: 1-128 visible characters (surrounding spaces are trimmed). */
+export const ConfigurationNameSchema = visibleText('name')
+  .trim()
+  .min(1, 'name must not be empty; give the configuration a name such as "edge-production"')
+  .max(128, 'name must be at most 128 characters; shorten it');
+
+/** A free-text description: at most 1024 visible characters, on one line. */
+export const DescriptionSchema = visibleText('description').max(1024, 'description must be at most 1024 characters; shorten it');
+
+const ACCOUNT_ID = /^[A-Za-z0-9._:-]+$/;
+
+/** The Akamai contract the configuration belongs to, e.g. `ctr_C-0N7RAC7`. */
+export const ContractIdSchema = z
+  .string()
+  .min(1, 'contractId must not be empty; use your contract id such as "ctr_C-0N7RAC7"')
+  .max(64, 'contractId must be at most 64 characters')
+  .regex(ACCOUNT_ID, 'contractId may only hold A-Z a-z 0-9 . _ : - (a contract id such as "ctr_C-0N7RAC7")');
+
+/** The Akamai group the configuration belongs to, e.g. `grp_12345`. */
+export const GroupIdSchema = z
+  .string()
+  .min(1, 'groupId must not be empty; use your group id such as "grp_12345"')
+  .max(64, 'groupId must be at most 64 characters')
+  .regex(ACCOUNT_ID, 'groupId may only hold A-Z a-z 0-9 . _ : - (a group id such as "grp_12345")');
+
+/** One DNS label: letters, digits and inner hyphens, 1-63 characters. */
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const IPV4_OCTET = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
+function isHostNameOrIpv4(host: string): boolean {
+  const labels = host.split('.');
+  // A numeric last label is no top-level domain: the whole host must then be an IPv4 address.
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) return labels.length === 4 && labels.every((octet) => IPV4_OCTET.test(octet));
+  return labels.every((label) => HOST_LABEL.test(label));
+}
+
+/** Where a reverse-proxy Protector forwards traffic: a DNS host name or an IPv4 address. */
+export const TargetHostSchema = z
+  .string()
+  .min(1, 'target host must not be empty; use a host name such as "origin.example.com" or an IPv4 address')
+  .max(253, 'target host must be at most 253 characters')
+  .refine(
+    isHostNameOrIpv4,
+    'target host must be a host name such as "origin.example.com" (labels of letters, digits and inner hyphens, separated by single dots, no trailing dot) or an IPv4 address such as "192.0.2.10"',
+  );
+
 /** Where a reverse-proxy Protector forwards traffic to. Reverse proxy deployments only. */
 export const TargetSchema = z.strictObject({
-  host: z
-    .string()
-    .min(1)
-    .max(253)
-    .regex(/^[A-Za-z0-9.-]+$/, 'expected a host name or IPv4 address such as "origin.example.com"'),
+  host: TargetHostSchema,
   ports: z
     .array(z.number().int().min(1).max(65535))
     .min(1)
@@ -63,18 +127,13 @@ export const TargetSchema = z.strictObject({
 });
 export type Target = z.infer<typeof TargetSchema>;
 
-const NameSchema = z.string().trim().min(1).max(128);
-const DescriptionSchema = z.string().max(1024);
-const ContractIdSchema = z.string().min(1).max(64);
-const GroupIdSchema = z.string().min(1).max(64);
-
 // ---------------------------------------------------------------------------------------------
 // Connection configurations
 // ---------------------------------------------------------------------------------------------
 
 export const CreateConnectionConfigurationRequestSchema = z
   .strictObject({
-    name: NameSchema,
+    name: ConfigurationNameSchema,
     description: DescriptionSchema.optional(),
     deploymentType: DeploymentTypeSchema,
     contractId: ContractIdSchema,
@@ -89,7 +148,7 @@ export type CreateConnectionConfigurationRequest = z.infer<typeof CreateConnecti
 
 /** PATCH body. Deployment type, contract and group are immutable: create a new configuration. */
 export const UpdateConnectionConfigurationRequestSchema = z.strictObject({
-  name: NameSchema.optional(),
+  name: ConfigurationNameSchema.optional(),
   description: DescriptionSchema.nullable().optional(),
   target: TargetSchema.nullable().optional(),
 });
@@ -119,7 +178,8 @@ export type ConnectionConfigurationPage = z.infer<typeof ConnectionConfiguration
 /** Query parameters arrive as text: only plain decimal digits are numbers here (not `1e3`, `0x10`). */
 const QueryIntegerSchema = z.string().regex(/^[0-9]{1,6}$/, 'expected a whole number such as 1 or 25').transform(Number);
 
-export const PageQuerySchema = z.object({
+/** Unknown query parameters are refused: a misspelt `pagesize` must not silently mean the default. */
+export const PageQuerySchema = z.strictObject({
   page: QueryIntegerSchema.pipe(z.number().int().min(1)).default(1),
   pageSize: QueryIntegerSchema.pipe(z.number().int().min(1).max(100)).default(25),
 });
@@ -195,6 +255,11 @@ export const InstanceIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'expected an instance id from A-Z a-z 0-9 . _ : -');
 
+/** The Protector version an instance reports; shown in instance lists and the activity log. */
+export const InstanceVersionSchema = visibleText('version')
+  .min(1, 'version must not be empty; send the Protector version such as "1.4.2"')
+  .max(64, 'version must be at most 64 characters');
+
 export const InstanceSchema = z.object({
   instanceId: InstanceIdSchema,
   tokenId: TokenIdSchema,
@@ -211,7 +276,7 @@ export type InstanceList = z.infer<typeof InstanceListSchema>;
 export const HeartbeatRequestSchema = z.strictObject({
   instanceId: InstanceIdSchema,
   deploymentType: DeploymentTypeSchema,
-  version: z.string().min(1).max(64),
+  version: InstanceVersionSchema,
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequestSchema>;
 

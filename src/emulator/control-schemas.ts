@@ -6,10 +6,28 @@ import { z } from 'zod';
 
 export const CONTROL_BASE_PATH = '/_emulator';
 
+/**
+ * Regular expression syntax a path never holds. A pattern with one of these was written for the
+ * old regex `pathPattern` (which let one pattern block the emulator): say what to write instead.
+ * `.*` counts too: no path of the contract has a dot before a wildcard.
+ */
+const REGEX_SYNTAX = /[\\^$()+?[\]{}|]|\.\*/;
+const GLOB_HELP =
+  'use a glob: * for any characters within one path segment, ** for any characters across segments, the whole path must match (e.g. "/protector/v1/**/tokens")';
+
+export const PathGlobSchema = z
+  .string()
+  .min(1, `pathPattern must not be empty; ${GLOB_HELP}`)
+  .max(256, 'pathPattern must be at most 256 characters')
+  .refine((pattern) => !REGEX_SYNTAX.test(pattern), `pathPattern is a glob, not a regular expression: ${GLOB_HELP}`)
+  .refine((pattern) => /^[\x21-\x7e]+$/.test(pattern), `pathPattern may only hold printable ASCII without spaces; ${GLOB_HELP}`);
+
 /** `PUT /_emulator/faults`: replaces the fault plan. `DELETE /_emulator/faults` clears it. */
 export const FaultPlanSchema = z.strictObject({
   /** Extra latency added to every product request, in milliseconds. */
   latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** A further random 0..latencyJitterMs per request, so concurrent answers come back out of order. */
+  latencyJitterMs: z.number().int().min(0).max(60_000).default(0),
   /** Share (0..1) of product requests answered 503 before doing anything. */
   serverErrorRate: z.number().min(0).max(1).default(0),
   /** Share (0..1) of product requests answered 429 with `Retry-After` before doing anything. */
@@ -21,8 +39,11 @@ export const FaultPlanSchema = z.strictObject({
    * connection is destroyed without an answer (the client cannot know whether it happened).
    */
   dropAfterCommitRate: z.number().min(0).max(1).default(0),
-  /** Only requests whose path matches this regular expression get faults. Default: all. */
-  pathPattern: z.string().optional(),
+  /**
+   * Only requests whose path matches this glob get faults (`*`: any characters within one path
+   * segment, `**`: any characters across segments; the whole path must match). Default: all.
+   */
+  pathPattern: PathGlobSchema.optional(),
   /** Fault at most this many requests, then stop (keeps tests bounded). Default: unlimited. */
   maxFaults: z.number().int().min(0).optional(),
 });
@@ -44,6 +65,8 @@ export const EmulatorStatsSchema = z.object({
   tokensGenerated: z.number().int(),
   activeTokens: z.number().int(),
   productRequests: z.number().int(),
+  /** Product requests by HTTP method, e.g. `{ GET: 400 }`: reads per resource in benchmarks. */
+  productRequestsByMethod: z.record(z.string(), z.number().int()),
   faultsInjected: z.number().int(),
 });
 export type EmulatorStats = z.infer<typeof EmulatorStatsSchema>;

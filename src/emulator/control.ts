@@ -7,12 +7,12 @@ import {
   type ExpireLicenseResponse,
 } from './control-schemas';
 import type { FaultInjector } from './faults';
-import { Problems } from './problems';
 import { parseBody, type Route } from './routing';
 import type { EmulatorStore } from './store';
 
 export interface RequestCounters {
   productRequests: number;
+  productRequestsByMethod: Record<string, number>;
 }
 
 export function controlRoutes(store: EmulatorStore, faults: FaultInjector, counters: RequestCounters): Route[] {
@@ -24,9 +24,6 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
       auth: 'none',
       handle: (ctx) => {
         const plan = parseBody(ctx, FaultPlanSchema);
-        if (plan.pathPattern !== undefined && !isRegExp(plan.pathPattern)) {
-          throw Problems.validation([{ path: 'pathPattern', message: 'expected a valid regular expression' }], 'The fault plan');
-        }
         faults.setPlan(plan);
         return { status: 200, body: faults.currentPlan() };
       },
@@ -64,6 +61,7 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
         const body: EmulatorStats = {
           ...store.stats(),
           productRequests: counters.productRequests,
+          productRequestsByMethod: { ...counters.productRequestsByMethod },
           faultsInjected: faults.injected,
         };
         return { status: 200, body };
@@ -72,11 +70,3 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
   ];
 }
 
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -4,6 +4,7 @@
  * plan comes from `PUT /_emulator/faults`; `/_emulator/` requests never get faults.
  */
 import { FaultPlanSchema, type FaultPlan } from './control-schemas';
+import { compileGlob, type PathMatcher } from './glob';
 
 export interface FaultDecision {
   latencyMs: number;
@@ -21,7 +22,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export class FaultInjector {
   private plan: FaultPlan = FaultPlanSchema.parse({});
-  private pathPattern: RegExp | undefined;
+  private matchesPath: PathMatcher | undefined;
   /** Faults left under the plan's `maxFaults`; Infinity when unlimited. */
   private budget = Infinity;
   injected = 0;
@@ -30,7 +31,7 @@ export class FaultInjector {
 
   setPlan(plan: FaultPlan): void {
     this.plan = plan;
-    this.pathPattern = plan.pathPattern === undefined ? undefined : new RegExp(plan.pathPattern);
+    this.matchesPath = plan.pathPattern === undefined ? undefined : compileGlob(plan.pathPattern);
     this.budget = plan.maxFaults ?? Infinity;
   }
 
@@ -45,16 +46,17 @@ export class FaultInjector {
   /** What to do to this product request. Latency and rejections count as injected right away. */
   decide(method: string, path: string): FaultDecision {
     if (this.budget <= 0) return NO_FAULT;
-    if (this.pathPattern && !this.pathPattern.test(path)) return NO_FAULT;
+    if (this.matchesPath && !this.matchesPath(path)) return NO_FAULT;
     const plan = this.plan;
     let reject: FaultDecision['reject'];
     if (plan.serverErrorRate > 0 && this.chance() < plan.serverErrorRate) reject = 503;
     else if (plan.rateLimitRate > 0 && this.chance() < plan.rateLimitRate) reject = 429;
     const dropAfterCommit =
       reject === undefined && STATE_CHANGING.has(method) && plan.dropAfterCommitRate > 0 && this.chance() < plan.dropAfterCommitRate;
-    const counted = plan.latencyMs > 0 || reject !== undefined;
+    const latencyMs = plan.latencyMs + (plan.latencyJitterMs > 0 ? Math.floor(this.chance() * (plan.latencyJitterMs + 1)) : 0);
+    const counted = latencyMs > 0 || reject !== undefined;
     if (counted) this.spend();
-    return { latencyMs: plan.latencyMs, reject, retryAfterSeconds: plan.retryAfterSeconds, dropAfterCommit, counted };
+    return { latencyMs, reject, retryAfterSeconds: plan.retryAfterSeconds, dropAfterCommit, counted };
   }
 
   /**

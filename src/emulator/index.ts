@@ -25,6 +25,8 @@ export interface StartEmulatorOptions {
   /** Clock of the product rules (timestamps, instance status, idempotency window). EdgeGrid timestamps are checked against real time. */
   clock?: Clock;
   random?: RandomSource;
+  /** With `dataDir`: heartbeats are written within this many ms (lost on a crash at most). Default 1000. */
+  heartbeatPersistIntervalMs?: number;
   /** Where the one-line-per-request log goes. Default: stderr. `false`: nowhere. */
   log?: ((line: string) => void) | false;
 }
@@ -47,7 +49,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const log = options.log === false ? () => undefined : (options.log ?? ((line: string) => process.stderr.write(`[emulator] ${line}\n`)));
 
   const store = new EmulatorStore({ clock, random, state: options.dataDir ? loadState(options.dataDir) : undefined });
-  const writer = options.dataDir ? new SnapshotWriter(options.dataDir, () => store.serialize()) : undefined;
+  const writer = options.dataDir ? new SnapshotWriter(options.dataDir, () => store.serialize(), options.heartbeatPersistIntervalMs) : undefined;
   const faults = new FaultInjector();
   // Credentials are known only once the port is: the section's host names it. The verifier
   // reads this list at request time, and no request can arrive before it is filled.
@@ -82,7 +84,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => writer?.idle());
+      }).then(() => writer?.close());
       return closing;
     },
   };

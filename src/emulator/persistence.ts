@@ -1,14 +1,18 @@
 /**
  * Keeps the state in `<dataDir>/state.json` so that nothing the emulator acknowledged is lost,
- * even on `kill -9`: each snapshot goes to a temporary file that is fsynced, renamed over the
- * old one (atomic on POSIX) and made durable by fsyncing the directory. The server awaits the
- * write before it answers.
+ * even on `kill -9`: each snapshot is written atomically through an exclusive temporary file
+ * (`atomic-file.ts`). For a change of a configuration or a token, the server awaits the write
+ * before it answers. Heartbeats only ask for a write within {@link HEARTBEAT_PERSIST_INTERVAL_MS}:
+ * thousands of them share one snapshot, and a crash loses at most that interval of heartbeats.
  */
 import { promises as fs, readFileSync, existsSync, readdirSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomically } from './atomic-file';
 import { EmulatorStateSchema, type EmulatorState } from './state';
 
 const STATE_FILE = 'state.json';
+/** At most this much of heartbeats (instances' last-seen times) is lost on a crash. */
+export const HEARTBEAT_PERSIST_INTERVAL_MS = 1000;
 
 class StateFileError extends Error {}
 
@@ -40,16 +44,25 @@ export function loadState(dataDir: string): EmulatorState | undefined {
 export class SnapshotWriter {
   private running: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
-  private counter = 0;
+  /** Set while a heartbeat's change waits for its coalesced write. */
+  private soon: NodeJS.Timeout | undefined;
   /** From a failed write until a later one succeeds, memory holds changes the disk does not. */
   private unsaved = false;
 
   constructor(
     private readonly dataDir: string,
     private readonly serialize: () => string,
+    private readonly coalesceMs = HEARTBEAT_PERSIST_INTERVAL_MS,
   ) {}
 
+  /** True from a failed write until a later one succeeds. */
+  get failing(): boolean {
+    return this.unsaved;
+  }
+
   save(): Promise<void> {
+    // The write queued below serializes later than now: it carries any heartbeat waiting too.
+    this.cancelSoon();
     if (this.queued) return this.queued;
     const next = this.running
       .catch(() => undefined)
@@ -71,6 +84,34 @@ export class SnapshotWriter {
     return next;
   }
 
+  /**
+   * Asks for a write within the coalescing interval, without waiting for it. A failure shows up
+   * as `failing`, so the next request writes again before it answers.
+   */
+  saveSoon(): void {
+    if (this.soon || this.queued) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.save().catch(() => undefined);
+    }, this.coalesceMs);
+    // A pending heartbeat write must not keep a process alive; `close()` writes it.
+    this.soon.unref();
+  }
+
+  /** Writes what waits for a coalesced write, then waits for every write to finish. */
+  async close(): Promise<void> {
+    if (this.soon) {
+      this.cancelSoon();
+      await this.save().catch(() => undefined);
+    }
+    await this.idle();
+  }
+
+  private cancelSoon(): void {
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = undefined;
+  }
+
   /** Resolves when every write requested so far has finished (successfully or not). */
   async idle(): Promise<void> {
     await this.running.catch(() => undefined);
@@ -87,22 +128,7 @@ export class SnapshotWriter {
   }
 
   private async writeNow(json: string): Promise<void> {
-    await fs.mkdir(this.dataDir, { recursive: true });
-    const target = path.join(this.dataDir, STATE_FILE);
-    const temp = `${target}.tmp-${process.pid}-${++this.counter}`;
-    const file = await fs.open(temp, 'w', 0o600);
-    try {
-      await file.writeFile(json, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await fs.rename(temp, target);
-    const dir = await fs.open(this.dataDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomically(path.join(this.dataDir, STATE_FILE), json, { mode: 0o600 });
   }
 }

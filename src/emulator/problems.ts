@@ -97,6 +97,11 @@ export const Problems = {
     return p;
   },
 
+  unsupportedMediaType: (detail: string) => new ApiProblem(415, ProblemTypes.validation, 'Unsupported media type', detail),
+
+  /** The request names another host than this emulator (e.g. DNS rebinding from a web page). */
+  misdirected: (detail: string) => new ApiProblem(421, 'about:blank', 'Misdirected request', detail),
+
   payloadTooLarge: (limit: number) =>
     new ApiProblem(413, ProblemTypes.validation, 'Payload too large', `Request bodies are limited to ${limit} bytes.`),
 };
@@ -118,8 +123,19 @@ export function fieldErrorsOf(error: ZodError, prefix?: string): FieldError[] {
 }
 
 function unknownFieldsMessage(keys: readonly string[]): string {
-  const named = keys.filter((key) => key.length <= MAX_NAMED_KEY_LENGTH).map((key) => JSON.stringify(key));
-  const unnamed = keys.length - named.length;
+  return `Unknown field(s), remove them: ${namesOf(keys)}`;
+}
+
+/**
+ * Names a client chose (unknown fields, query parameters), quoted, for a message: only short
+ * ones (a long one could be a misplaced secret) and only printable ASCII (escaped otherwise),
+ * so no name can carry a secret or a terminal escape into a log.
+ */
+export function namesOf(names: readonly string[]): string {
+  const named = names
+    .filter((name) => name.length <= MAX_NAMED_KEY_LENGTH)
+    .map((name) => JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const unnamed = names.length - named.length;
   if (unnamed > 0) named.push(`${unnamed} with a name too long to repeat`);
-  return `Unknown field(s), remove them: ${named.join(', ')}`;
+  return named.join(', ');
 }

@@ -49,6 +49,7 @@ export function productRoutes(store: EmulatorStore): Route[] {
       method: 'GET',
       pattern: routeOf(ApiPaths.configurations()),
       auth: 'edgegrid',
+      takesQuery: true,
       handle: (ctx) => ({ status: 200, body: store.listConfigurations(parseQuery(ctx, PageQuerySchema)) }),
     },
     {

@@ -1,7 +1,7 @@
 /** A minimal router: each route is a method, a path pattern and a synchronous handler. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
-import { Problems, fieldErrorsOf } from './problems';
+import { Problems, fieldErrorsOf, namesOf } from './problems';
 
 export interface RequestContext {
   method: string;
@@ -25,6 +25,8 @@ export interface Route {
   method: string;
   pattern: RegExp;
   auth: RouteAuth;
+  /** Whether the route reads query parameters (with `parseQuery`); any query is refused otherwise. */
+  takesQuery?: boolean;
   /** Synchronous on purpose: a rule check and its change must not be split by an await. */
   handle: (ctx: RequestContext, params: string[]) => RouteResult;
 }
@@ -68,9 +70,26 @@ export function parseBody<S extends z.ZodType>(ctx: RequestContext, schema: S): 
 }
 
 export function parseQuery<S extends z.ZodType>(ctx: RequestContext, schema: S): z.infer<S> {
+  const repeated = [...new Set([...ctx.query.keys()].filter((key) => ctx.query.getAll(key).length > 1))];
+  if (repeated.length > 0) {
+    throw Problems.validation(
+      [{ path: 'query', message: `Each parameter may be given once; repeated: ${namesOf(repeated)}` }],
+      'The query string',
+    );
+  }
   const parsed = schema.safeParse(Object.fromEntries(ctx.query));
   if (!parsed.success) throw Problems.validation(fieldErrorsOf(parsed.error, 'query'), 'The query string');
   return parsed.data;
+}
+
+/** For routes without query parameters: a misspelt or unexpected one is refused, not ignored. */
+export function refuseQuery(ctx: RequestContext): void {
+  const keys = [...new Set(ctx.query.keys())];
+  if (keys.length === 0) return;
+  throw Problems.validation(
+    [{ path: 'query', message: `This endpoint takes no query parameters; remove ${namesOf(keys)}` }],
+    'The query string',
+  );
 }
 
 export function parseParam<S extends z.ZodType>(value: string, name: string, schema: S): z.infer<S> {

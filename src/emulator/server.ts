@@ -1,7 +1,9 @@
 /**
- * The HTTP side: reads a request, applies faults (product API only), authenticates, runs the
- * route's synchronous handler, persists any change BEFORE answering, then answers or (fault)
- * drops the connection. One log line per request on the logger: method, path, status, time.
+ * The HTTP side: checks the request's Host and Content-Type, applies faults (product API only),
+ * authenticates, runs the route's synchronous handler, persists any change of a configuration or
+ * token BEFORE answering (heartbeats: within a short interval), then answers or (fault) drops
+ * the connection. One log line per request on the logger: method, path, status (`dropped` when
+ * a fault cut it, `aborted` when the client went away), time.
  */
 import * as http from 'node:http';
 import { API_BASE_PATH, PROBLEM_CONTENT_TYPE } from '../api/schemas';
@@ -11,8 +13,10 @@ import type { EdgeGridVerifier } from './edgegrid-verify';
 import type { FaultDecision, FaultInjector } from './faults';
 import type { SnapshotWriter } from './persistence';
 import { ApiProblem, Problems } from './problems';
+import { displayPath } from './display-path';
+import { checkContentType, checkHost } from './request-guards';
 import { productRoutes } from './routes';
-import { matchRoute, type RequestContext, type RouteResult } from './routing';
+import { matchRoute, refuseQuery, type RequestContext, type RouteResult } from './routing';
 import type { EmulatorStore } from './store';
 
 /** Larger bodies are refused; no request of the contract comes near this. */
@@ -29,9 +33,12 @@ export interface EmulatorServerOptions {
 
 type Outcome = { kind: 'answer'; status: number; body?: unknown; headers?: Record<string, string> } | { kind: 'drop' };
 
+/** The client closed the connection before the request was read. */
+class ClientAborted extends Error {}
+
 export function createEmulatorServer(options: EmulatorServerOptions): http.Server {
   const { store, verifier, faults, writer, log } = options;
-  const counters: RequestCounters = { productRequests: 0 };
+  const counters: RequestCounters = { productRequests: 0, productRequestsByMethod: {} };
   const routes = [...productRoutes(store), ...controlRoutes(store, faults, counters)];
   // Cuts injected latency short once the server closes: a pending wait (up to a minute) would
   // otherwise keep a stopped emulator's process alive.
@@ -41,10 +48,13 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     const method = (req.method ?? 'GET').toUpperCase();
     const isProduct = pathname === API_BASE_PATH || pathname.startsWith(`${API_BASE_PATH}/`);
     const isControl = pathname === CONTROL_BASE_PATH || pathname.startsWith(`${CONTROL_BASE_PATH}/`);
+    checkHost(req.headers.host, req.socket.localPort ?? 0);
+    checkContentType(method, req.headers);
 
     let fault: FaultDecision | undefined;
     if (isProduct) {
       counters.productRequests += 1;
+      counters.productRequestsByMethod[method] = (counters.productRequestsByMethod[method] ?? 0) + 1;
       fault = faults.decide(method, pathname);
       if (fault.latencyMs > 0) await sleep(fault.latencyMs, closed.signal);
       if (closed.signal.aborted) return { kind: 'drop' };
@@ -54,10 +64,11 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
 
     const body = await readBody(req);
     const match = isProduct || isControl ? matchRoute(routes, method, pathname) : undefined;
-    if (!match) throw Problems.notFound(`There is no endpoint at ${pathname}.`);
+    if (!match) throw Problems.notFound(`There is no endpoint at ${displayPath(pathname)}.`);
     if ('allowed' in match) throw Problems.methodNotAllowed(method, match.allowed);
 
     const ctx: RequestContext = { method, pathname, query, headers: req.headers, body };
+    if (!match.route.takesQuery) refuseQuery(ctx);
     if (match.route.auth === 'edgegrid') {
       verifier.verify({
         method,
@@ -71,6 +82,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
 
     // The handler is synchronous: the rule check and the change it guards happen together.
     const revisionBefore = store.revision;
+    const heartbeatRevisionBefore = store.heartbeatRevision;
     let result: RouteResult | undefined;
     let problem: Error | undefined;
     try {
@@ -79,12 +91,17 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
       problem = error instanceof Error ? error : new Error(String(error));
     }
     const committed = store.revision !== revisionBefore;
+    const heartbeatCommitted = store.heartbeatRevision !== heartbeatRevisionBefore;
     if (writer) {
       try {
+        if (committed) await writer.save();
+        // A heartbeat's change may be lost in a crash (the instance beats again), so it does not
+        // wait for the disk; unless writes are failing, when it must not pretend all is well.
+        else if (heartbeatCommitted && !writer.failing) writer.saveSoon();
         // Without a change of its own, this answer may still show another request's change (e.g.
         // the idempotent replay of a token generated a moment ago, or whose write failed): never
         // show state that is not on disk yet.
-        await (committed ? writer.save() : writer.flush());
+        else await writer.flush();
       } catch (error) {
         log(`state could not be saved: ${(error as Error).message}`);
         throw Problems.internal('The state could not be saved; retry the request.');
@@ -92,15 +109,16 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     }
     if (problem !== undefined) throw problem;
     if (!result) throw Problems.internal('The request produced no answer.');
-    if (fault && committed && result.status < 300 && faults.takeDrop(fault)) return { kind: 'drop' };
+    if (fault && (committed || heartbeatCommitted) && result.status < 300 && faults.takeDrop(fault)) return { kind: 'drop' };
     return { kind: 'answer', ...result };
   }
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const url = parseRequestTarget(req.url);
-    const finish = (status: number | 'dropped') =>
-      log(`${req.method} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms`);
+    const shownPath = displayPath(url.pathname);
+    const finish = (status: number | 'dropped' | 'aborted') =>
+      log(`${req.method} ${shownPath} ${status} ${Math.round(performance.now() - started)}ms`);
 
     handleRequest(req, url.pathname, url.searchParams)
       .then((outcome) => {
@@ -109,12 +127,16 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
           finish('dropped');
           return;
         }
+        // Gone while we waited (latency, the disk): whatever was done stays done, nobody hears it.
+        if (res.destroyed) return finish('aborted');
         sendJson(res, outcome.status, outcome.body, outcome.headers);
         finish(outcome.status);
       })
       .catch((error: unknown) => {
+        // A client that hangs up is no failure of ours: no 500, no "internal error" in the log.
+        if (error instanceof ClientAborted || res.destroyed) return finish('aborted');
         const problem = error instanceof ApiProblem ? error : unexpected(error, log);
-        sendProblem(res, problem, url.pathname);
+        sendProblem(res, problem, shownPath);
         finish(problem.status);
       });
   });
@@ -171,7 +193,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
       else chunks.push(chunk);
     });
     req.on('end', () => (tooLarge ? reject(Problems.payloadTooLarge(MAX_BODY_BYTES)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
+    // The only way reading a request fails is the connection closing under it.
+    req.on('error', () => reject(new ClientAborted()));
+    req.on('close', () => {
+      if (!req.complete) reject(new ClientAborted());
+    });
   });
 }
 

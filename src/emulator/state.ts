@@ -36,6 +36,7 @@ const StoredInstanceSchema = z.object({
   firstSeenAt: TimestampSchema,
   lastHeartbeatAt: TimestampSchema,
 });
+export type StoredInstance = z.infer<typeof StoredInstanceSchema>;
 
 const StoredActivitySchema = ActivityEventSchema.extend({
   connectionConfigurationId: ConnectionConfigurationIdSchema,
@@ -58,6 +59,8 @@ export type IdempotencyRecord = z.infer<typeof IdempotencyRecordSchema>;
 export const EmulatorStateSchema = z.object({
   formatVersion: z.literal(1),
   sequence: z.number().int().min(0),
+  /** Tokens ever generated; revoked tokens beyond the listed ones are dropped, this count is not. Absent in older files. */
+  tokensGenerated: z.number().int().min(0).optional(),
   configurations: z.array(StoredConfigurationSchema),
   tokens: z.array(StoredTokenSchema),
   instances: z.array(StoredInstanceSchema),
@@ -67,5 +70,5 @@ export const EmulatorStateSchema = z.object({
 export type EmulatorState = z.infer<typeof EmulatorStateSchema>;
 
 export function emptyState(): EmulatorState {
-  return { formatVersion: 1, sequence: 0, configurations: [], tokens: [], instances: [], activity: [], idempotency: [] };
+  return { formatVersion: 1, sequence: 0, tokensGenerated: 0, configurations: [], tokens: [], instances: [], activity: [], idempotency: [] };
 }

@@ -4,12 +4,13 @@
  * another request (two concurrent generates cannot both see "one active token").
  *
  * Inputs are already validated (see `routes.ts`); broken rules throw an `ApiProblem`.
- * Every change bumps `revision`, which tells the server that a snapshot must be persisted
- * before it answers.
+ * Every change of a configuration or a token bumps `revision`, which tells the server that a
+ * snapshot must be persisted before it answers. What heartbeats change (instances, and the
+ * activity they record) bumps `heartbeatRevision` instead: the server persists that within a
+ * short interval without making the instance wait for the disk.
  */
 import { createHash } from 'node:crypto';
 import {
-  IDEMPOTENCY_WINDOW_MS,
   LISTED_REVOKED_TOKENS,
   MAX_ACTIVE_TOKENS,
   type ActivityLog,
@@ -34,21 +35,13 @@ import { fingerprintOf } from '../api/fingerprint';
 import type { EmulatorStats } from './control-schemas';
 import { Problems } from './problems';
 import { base36Id, newTokenValue, type Clock, type RandomSource } from './random';
-import {
-  emptyState,
-  type EmulatorState,
-  type IdempotencyRecord,
-  type StoredActivity,
-  type StoredConfiguration,
-  type StoredToken,
-} from './state';
+import { type EmulatorState, type IdempotencyRecord, type StoredActivity, type StoredConfiguration, type StoredToken } from './state';
+import { StateTables } from './tables';
 
 /** An instance is GOOD while its last heartbeat is younger than this. */
 const INSTANCE_GOOD_WITHIN_MS = 30_000;
 /** ...and WARNING until this; older (or with a revoked token) it is a PROBLEM. */
-const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
-/** Activity kept per configuration; the oldest events go first. */
-const MAX_ACTIVITY_PER_CONFIGURATION = 1000;
+export const INSTANCE_WARNING_WITHIN_MS = 5 * 60_000;
 const CREATE_TARGET = 'connection-configurations';
 
 export interface StoreOptions {
@@ -66,19 +59,21 @@ export interface Replayable<T> {
 export class EmulatorStore {
   private readonly clock: Clock;
   private readonly random: RandomSource;
-  private readonly state: EmulatorState;
-  /** Bumped by every change; the server persists when it moved during a request. */
+  private readonly tables: StateTables;
+  /** Bumped by every change of a configuration or token; the server persists it before answering. */
   revision = 0;
+  /** Bumped by every change a heartbeat makes; the server persists it within a short interval. */
+  heartbeatRevision = 0;
 
   constructor(options: StoreOptions) {
     this.clock = options.clock;
     this.random = options.random;
-    this.state = options.state ?? emptyState();
+    this.tables = StateTables.from(options.state);
   }
 
   /** The state as JSON, for persistence. */
   serialize(): string {
-    return JSON.stringify(this.state);
+    return JSON.stringify(this.tables.toState());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -111,7 +106,7 @@ export class EmulatorStore {
       createdAt: now,
       updatedAt: now,
     };
-    this.state.configurations.push(configuration);
+    this.tables.configurations.set(configuration.connectionConfigurationId, configuration);
     this.record(configuration.connectionConfigurationId, 'CONFIGURATION_CREATED', {
       detail: `Connection configuration "${configuration.name}" created (${configuration.deploymentType}).`,
     });
@@ -122,7 +117,7 @@ export class EmulatorStore {
   }
 
   listConfigurations(query: PageQuery): ConnectionConfigurationPage {
-    const live = this.state.configurations.filter((c) => c.deletedAt === undefined);
+    const live = this.liveConfigurations();
     const start = (query.page - 1) * query.pageSize;
     return {
       connectionConfigurations: live.slice(start, start + query.pageSize).map(viewConfiguration),
@@ -177,6 +172,8 @@ export class EmulatorStore {
     }
     configuration.deletedAt = this.nowIso();
     this.record(configId, 'CONFIGURATION_DELETED', { detail: `Connection configuration "${configuration.name}" deleted.` });
+    this.tables.pruneRevokedTokens(configId);
+    this.tables.markDeleted(configId);
     this.changed();
   }
 
@@ -234,6 +231,7 @@ export class EmulatorStore {
     if (token.status === 'REVOKED') return viewToken(token);
     if (this.activeTokensOf(configId).length <= 1) throw Problems.lastActiveToken(configId, tokenId);
     this.revoke(token, 'MANUAL');
+    this.tables.pruneRevokedTokens(configId);
     this.changed();
     return viewToken(token);
   }
@@ -244,7 +242,7 @@ export class EmulatorStore {
 
   /** Finds the active token an instance presents; 401 for an unknown or revoked one. */
   authenticateInstance(tokenValue: string | undefined): StoredToken {
-    const token = tokenValue ? this.state.tokens.find((t) => t.value === tokenValue) : undefined;
+    const token = tokenValue ? this.tables.tokenByValue(tokenValue) : undefined;
     if (!token) throw Problems.unauthorized('Send a valid token as "Authorization: Bearer <token value>".');
     if (token.status !== 'ACTIVE') {
       this.record(token.connectionConfigurationId, 'AUTHENTICATION_FAILED', {
@@ -252,7 +250,7 @@ export class EmulatorStore {
         tokenFingerprint: token.fingerprint,
         detail: `An instance presented revoked token ${token.fingerprint}.`,
       });
-      this.changed();
+      this.heartbeatChanged();
       throw Problems.unauthorized(
         `Token ${token.fingerprint} is revoked (${token.revokeReason}); register an active token of the connection configuration.`,
       );
@@ -269,14 +267,14 @@ export class EmulatorStore {
         instanceId: heartbeat.instanceId,
         detail: `Instance reported deployment type ${heartbeat.deploymentType}, but the token is for ${token.deploymentType}.`,
       });
-      this.changed();
+      this.heartbeatChanged();
       throw Problems.deploymentTypeMismatch(
         `Token ${token.fingerprint} was generated for ${token.deploymentType} and cannot be used by a ${heartbeat.deploymentType} ` +
           'instance. Use a token of a connection configuration with the instance\'s deployment type.',
       );
     }
     const now = this.nowIso();
-    const known = this.state.instances.find((i) => i.connectionConfigurationId === configId && i.instanceId === heartbeat.instanceId);
+    const known = this.tables.instance(configId, heartbeat.instanceId);
     if (known) {
       // Recorded so that a rotation can be audited: every instance moved before the old token was revoked.
       if (known.tokenId !== token.tokenId) {
@@ -292,7 +290,7 @@ export class EmulatorStore {
       known.version = heartbeat.version;
       known.lastHeartbeatAt = now;
     } else {
-      this.state.instances.push({
+      this.tables.putInstance({
         connectionConfigurationId: configId,
         instanceId: heartbeat.instanceId,
         tokenId: token.tokenId,
@@ -308,7 +306,7 @@ export class EmulatorStore {
         detail: `Instance ${heartbeat.instanceId} (version ${heartbeat.version}) first seen.`,
       });
     }
-    this.changed();
+    this.heartbeatChanged();
     return { connectionConfigurationId: configId, tokenId: token.tokenId };
   }
 
@@ -316,29 +314,21 @@ export class EmulatorStore {
     this.liveConfiguration(configId);
     const now = this.clock();
     return {
-      instances: this.state.instances
-        .filter((i) => i.connectionConfigurationId === configId)
-        .map((i) => ({
+      instances: [...this.tables.instancesOf(configId)].map((i) => ({
           instanceId: i.instanceId,
           tokenId: i.tokenId,
           tokenFingerprint: i.tokenFingerprint,
           version: i.version,
           lastHeartbeatAt: i.lastHeartbeatAt,
-          status: this.instanceStatus(now - Date.parse(i.lastHeartbeatAt), this.tokenById(i.tokenId)?.status === 'ACTIVE'),
-        })),
+        status: this.instanceStatus(now - Date.parse(i.lastHeartbeatAt), this.tables.tokens.get(i.tokenId)?.status === 'ACTIVE'),
+      })),
     };
   }
 
   /** Oldest first. Readable after the configuration is deleted: an audit log outlives what it audits. */
   listActivity(configId: string): ActivityLog {
-    if (!this.state.configurations.some((c) => c.connectionConfigurationId === configId)) {
-      throw Problems.configurationNotFound(configId);
-    }
-    return {
-      events: this.state.activity
-        .filter((e) => e.connectionConfigurationId === configId)
-        .map(({ connectionConfigurationId: _omit, ...event }) => event),
-    };
+    if (!this.tables.configurations.has(configId)) throw Problems.configurationNotFound(configId);
+    return { events: this.tables.activityOf(configId).map(({ connectionConfigurationId: _omit, ...event }) => event) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -349,7 +339,7 @@ export class EmulatorStore {
   expireLicense(configId?: string): number {
     const configurations =
       configId === undefined
-        ? this.state.configurations.filter((c) => c.deletedAt === undefined)
+        ? this.liveConfigurations()
         : [this.liveConfiguration(configId)];
     let revoked = 0;
     for (const configuration of configurations) {
@@ -357,17 +347,16 @@ export class EmulatorStore {
         this.revoke(token, 'LICENSE_EXPIRED');
         revoked += 1;
       }
+      this.tables.pruneRevokedTokens(configuration.connectionConfigurationId);
     }
     if (revoked > 0) this.changed();
     return revoked;
   }
 
   stats(): Pick<EmulatorStats, 'configurations' | 'tokensGenerated' | 'activeTokens'> {
-    return {
-      configurations: this.state.configurations.filter((c) => c.deletedAt === undefined).length,
-      tokensGenerated: this.state.tokens.length,
-      activeTokens: this.state.tokens.filter((t) => t.status === 'ACTIVE').length,
-    };
+    let activeTokens = 0;
+    for (const token of this.tables.tokens.values()) if (token.status === 'ACTIVE') activeTokens += 1;
+    return { configurations: this.liveConfigurations().length, tokensGenerated: this.tables.tokensGenerated, activeTokens };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -378,13 +367,23 @@ export class EmulatorStore {
     this.revision += 1;
   }
 
+  private heartbeatChanged(): void {
+    this.heartbeatRevision += 1;
+  }
+
+  private liveConfigurations(): StoredConfiguration[] {
+    const live: StoredConfiguration[] = [];
+    for (const configuration of this.tables.configurations.values()) if (configuration.deletedAt === undefined) live.push(configuration);
+    return live;
+  }
+
   private nowIso(): string {
     return new Date(this.clock()).toISOString();
   }
 
   private nextSeq(): number {
-    this.state.sequence += 1;
-    return this.state.sequence;
+    this.tables.sequence += 1;
+    return this.tables.sequence;
   }
 
   private instanceStatus(ageMs: number, tokenActive: boolean): InstanceStatus {
@@ -393,13 +392,13 @@ export class EmulatorStore {
   }
 
   private liveConfiguration(configId: string): StoredConfiguration {
-    const configuration = this.state.configurations.find((c) => c.connectionConfigurationId === configId);
+    const configuration = this.tables.configurations.get(configId);
     if (!configuration || configuration.deletedAt !== undefined) throw Problems.configurationNotFound(configId);
     return configuration;
   }
 
-  private tokensOf(configId: string): StoredToken[] {
-    return this.state.tokens.filter((t) => t.connectionConfigurationId === configId);
+  private tokensOf(configId: string): readonly StoredToken[] {
+    return this.tables.tokensOf(configId);
   }
 
   private activeTokensOf(configId: string): StoredToken[] {
@@ -408,14 +407,10 @@ export class EmulatorStore {
       .sort((a, b) => a.createdSeq - b.createdSeq);
   }
 
-  private tokenById(tokenId: string): StoredToken | undefined {
-    return this.state.tokens.find((t) => t.tokenId === tokenId);
-  }
-
   private findToken(configId: string, tokenId: string): StoredToken {
-    const token = this.tokenById(tokenId);
+    const token = this.tables.tokens.get(tokenId);
     if (!token || token.connectionConfigurationId !== configId) {
-      if (!this.state.configurations.some((c) => c.connectionConfigurationId === configId)) {
+      if (!this.tables.configurations.has(configId)) {
         throw Problems.configurationNotFound(configId);
       }
       throw Problems.tokenNotFound(configId, tokenId);
@@ -435,7 +430,8 @@ export class EmulatorStore {
       value,
       createdSeq: this.nextSeq(),
     };
-    this.state.tokens.push(token);
+    this.tables.addToken(token);
+    this.tables.tokensGenerated += 1;
     this.record(configuration.connectionConfigurationId, 'TOKEN_GENERATED', {
       tokenId: token.tokenId,
       tokenFingerprint: token.fingerprint,
@@ -462,35 +458,32 @@ export class EmulatorStore {
     type: ActivityType,
     fields: Omit<StoredActivity, 'eventId' | 'type' | 'at' | 'connectionConfigurationId'>,
   ): void {
-    this.state.activity.push({ eventId: `evt_${base36Id(this.random)}`, type, at: this.nowIso(), connectionConfigurationId: configId, ...fields });
-    const ofConfiguration = this.state.activity.filter((e) => e.connectionConfigurationId === configId);
-    if (ofConfiguration.length > MAX_ACTIVITY_PER_CONFIGURATION) {
-      const oldest = ofConfiguration[0];
-      this.state.activity.splice(this.state.activity.indexOf(oldest), 1);
-    }
+    this.tables.addActivity({ eventId: `evt_${base36Id(this.random)}`, type, at: this.nowIso(), connectionConfigurationId: configId, ...fields });
   }
 
-  /** The earlier request made with this key, if any; refuses a key reused for something else. */
+  /**
+   * The earlier request made with this key, if any; refuses a key reused for something else.
+   * No answer names the key: a secret pasted into the header (a token value is a valid key) must
+   * not come back in a problem that ends up in a log.
+   */
   private findIdempotencyRecord(key: string, target: string, requestHash: string): IdempotencyRecord | undefined {
-    const cutoff = this.clock() - IDEMPOTENCY_WINDOW_MS;
-    this.state.idempotency = this.state.idempotency.filter((r) => r.createdAtMs > cutoff);
-    const record = this.state.idempotency.find((r) => r.key === key);
+    const record = this.tables.idempotencyRecord(key, this.clock());
     if (!record) return undefined;
     if (record.target !== target) {
       throw Problems.idempotencyKeyReused(
-        `Idempotency-Key "${key}" was already used for ${describeTarget(record.target)}; send a new key for each distinct request.`,
+        `The Idempotency-Key was already used for ${describeTarget(record.target)}; send a new key for each distinct request.`,
       );
     }
     if (record.requestHash !== requestHash) {
       throw Problems.idempotencyKeyReused(
-        `Idempotency-Key "${key}" was already used with a different request body; send a new key for each distinct request.`,
+        'The Idempotency-Key was already used with a different request body; send a new key for each distinct request.',
       );
     }
     return record;
   }
 
   private rememberIdempotencyKey(key: string, target: string, requestHash: string, token: StoredToken): void {
-    this.state.idempotency.push({
+    this.tables.rememberIdempotencyRecord({
       key,
       target,
       requestHash,
@@ -501,11 +494,11 @@ export class EmulatorStore {
   }
 
   private activeTokenCreatedUnderKey(record: IdempotencyRecord): StoredToken {
-    const token = this.tokenById(record.tokenId);
+    const token = this.tables.tokens.get(record.tokenId);
     if (!token || token.status !== 'ACTIVE') {
       throw Problems.tokenNotActive(
         record.tokenId,
-        `The token created under Idempotency-Key "${record.key}" (${record.tokenId}) has been revoked since; ` +
+        `The token created under this Idempotency-Key (${record.tokenId}) has been revoked since; ` +
           'its value is gone. Send a new key to generate a new token.',
       );
     }

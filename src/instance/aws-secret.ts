@@ -82,7 +82,8 @@ export class AwsSecretTokenSource implements TokenSource {
     if (this.#timer || this.#closed) return;
     this.#timer = setInterval(() => {
       // Never two reads at once: a slow endpoint just skips a tick.
-      this.#reading ??= this.refresh().finally(() => (this.#reading = undefined));
+      if (this.#reading) return;
+      this.#reading = this.refresh().finally(() => (this.#reading = undefined));
     }, this.options.refreshMs);
     this.#timer.unref();
   }

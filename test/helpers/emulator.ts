@@ -182,7 +182,7 @@ function controlOf(emu: { url: string }): EmulatorControl {
   const call = async (method: string, suffix: string, body?: unknown) => {
     const res = await fetch(`${emu.url}${CONTROL_BASE_PATH}${suffix}`, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: body === undefined && method !== 'POST' ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -282,9 +282,11 @@ export async function signedRequest(
 
 /** A plain request (no signature), e.g. an instance heartbeat or a tampered call. */
 export async function sendRaw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<SignedResponse> {
+  // The emulator refuses a POST without this type even when it has no body (no web page may drive it).
+  const sendsJson = body !== undefined || ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase());
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+    headers: sendsJson ? { 'Content-Type': 'application/json', ...headers } : headers,
     body,
   });
   const responseText = await res.text();

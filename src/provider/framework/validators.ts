@@ -33,7 +33,12 @@ export function firstProblem(validate: Validator | readonly Validator[] | undefi
   return undefined;
 }
 
-export const quote = (value: unknown): string => JSON.stringify(value);
+/**
+ * JSON quoting that also escapes invisible format characters (bidi overrides, zero-width marks):
+ * echoed raw, a hostile value could reorder the text of the diagnostic that shows it.
+ */
+export const quote = (value: unknown): string =>
+  (JSON.stringify(value) ?? String(value)).replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 // ---------------------------------------------------------------------------------------------
 // Strings
@@ -74,6 +79,20 @@ export function matchesPattern(pattern: RegExp, description: string): Validator 
 /** Any schema with zod's `safeParse` (the API contract's field schemas), so the rule stays defined there. */
 export interface ParsingSchema {
   safeParse(value: unknown): { success: boolean };
+}
+
+/** A schema whose refusals explain themselves: zod's `safeParse`, whose issues say what to change. */
+export interface ExplainingSchema {
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: ReadonlyArray<{ message: string }> } };
+}
+
+/** The value must pass a rule the API contract defines; the problem is the contract's own message. */
+export function agreesWith(schema: ExplainingSchema, description = 'accepted by the API contract (visible characters only)'): Validator {
+  return validator(description, (value) => {
+    if (value === null) return undefined;
+    const parsed = schema.safeParse(value);
+    return parsed.success ? undefined : `${parsed.error.issues[0]?.message ?? `expected ${description}`}, got ${quote(value)}`;
+  });
 }
 
 /** `description` names what is expected, e.g. `a token id such as "tok_3n5p7r9t2v"`. */

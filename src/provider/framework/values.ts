@@ -11,8 +11,20 @@ export function known<T extends Value>(value: T | UnknownValue): T {
   return value;
 }
 
+/** Schemas are constant, so each one's type is derived once: every RPC decodes and encodes with it. */
+const impliedTypes = new WeakMap<ObjectSchema, AttributeType>();
+
 /** The cty object type Terraform derives from a schema (blocks become objects or lists/sets of objects). */
 export function impliedType(schema: ObjectSchema): AttributeType {
+  let type = impliedTypes.get(schema);
+  if (type === undefined) {
+    type = deriveImpliedType(schema);
+    impliedTypes.set(schema, type);
+  }
+  return type;
+}
+
+function deriveImpliedType(schema: ObjectSchema): AttributeType {
   const attributes: Record<string, AttributeType> = {};
   for (const [name, attribute] of Object.entries(schema.attributes)) attributes[name] = attribute.type;
   for (const [name, block] of Object.entries(schema.blocks ?? {})) attributes[name] = blockType(block);

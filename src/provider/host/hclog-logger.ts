@@ -45,6 +45,8 @@ export class HclogLogger {
   }
 
   with(fields: LogFields): HclogLogger {
+    // With logging off the fields are never written: every RPC would build a logger for nothing.
+    if (this.threshold === RANK.off) return this;
     return new HclogLogger({ ...this.options, write: this.write, fields: { ...this.options.fields, ...fields } });
   }
 

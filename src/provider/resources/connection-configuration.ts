@@ -6,12 +6,19 @@
  * in `protector_token`, whose first instance takes over from the initial token.
  */
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
-import { ConnectionConfigurationIdSchema, TargetSchema } from '../../api/schemas';
+import {
+  ConfigurationNameSchema,
+  ConnectionConfigurationIdSchema,
+  ContractIdSchema,
+  DescriptionSchema,
+  GroupIdSchema,
+  TargetSchema,
+} from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
 import type { Diagnostics, HandlerContext, ModelOf, ObjectSchema, Planned, PlanRequest } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';
 import { isObject } from '../codec/cty-values';
-import { eachWholeNumberBetween, lengthBetween, listLengthBetween, matchesSchema, noSurroundingSpaces, oneOf } from '../framework/validators';
+import { agreesWith, eachWholeNumberBetween, lengthBetween, listLengthBetween, matchesSchema, noSurroundingSpaces, oneOf } from '../framework/validators';
 import { known } from '../framework/values';
 
 export const CONNECTION_CONFIGURATION_TYPE = 'protector_connection_configuration';
@@ -38,13 +45,13 @@ const schema = {
       type: 'string',
       required: true,
       description: 'A name that tells people which configuration this is. From 1 to 128 characters. Changing it updates the configuration in place.',
-      validate: [lengthBetween(1, 128), noSurroundingSpaces()],
+      validate: [lengthBetween(1, 128), noSurroundingSpaces(), agreesWith(ConfigurationNameSchema)],
     },
     description: {
       type: 'string',
       optional: true,
       description: 'A free-text description, up to 1024 characters. Changing or removing it updates the configuration in place.',
-      validate: lengthBetween(1, 1024, { emptyHint: 'remove the argument instead of setting an empty string' }),
+      validate: [lengthBetween(1, 1024, { emptyHint: 'remove the argument instead of setting an empty string' }), agreesWith(DescriptionSchema)],
     },
     deployment_type: {
       type: 'string',
@@ -60,14 +67,14 @@ const schema = {
       required: true,
       requiresReplace: true,
       description: 'The contract the configuration belongs to. Changing it replaces the configuration.',
-      validate: lengthBetween(1, 64),
+      validate: [lengthBetween(1, 64), agreesWith(ContractIdSchema)],
     },
     group_id: {
       type: 'string',
       required: true,
       requiresReplace: true,
       description: 'The group the configuration belongs to. Changing it replaces the configuration.',
-      validate: lengthBetween(1, 64),
+      validate: [lengthBetween(1, 64), agreesWith(GroupIdSchema)],
     },
     created_at: {
       type: 'string',

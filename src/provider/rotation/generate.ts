@@ -22,11 +22,12 @@ export function idempotencyKeyFor(configId: string, baseTokenId: string | undefi
 
 /** `protector_token`'s create: a new token for the configuration, the initial token retired once unused. */
 export async function generateManagedToken(configId: string, ctx: HandlerContext): Promise<TokenWithValue> {
-  const before = await ctx.deps.api.listTokens(configId);
-  const initialTokenId = await initialTokenIdOf(configId, ctx);
-  const token = await generateCrashSafely(configId, before, initialTokenId, ctx);
+  // Two independent reads: fetched together, they cost one round trip instead of two.
+  const [before, initialTokenId] = await Promise.all([ctx.deps.api.listTokens(configId), initialTokenIdOf(configId, ctx)]);
+  const { token, freedInitial } = await generateCrashSafely(configId, before, initialTokenId, ctx);
   ctx.log.info('token ready', { configuration_id: configId, token_id: token.tokenId, fingerprint: token.fingerprint });
-  if (initialTokenId !== undefined && initialTokenId !== token.tokenId) await retireInitialToken(configId, initialTokenId, ctx);
+  const initialWasActive = initialTokenId !== undefined && before.active.some((t) => t.tokenId === initialTokenId);
+  if (initialWasActive && !freedInitial && initialTokenId !== token.tokenId) await retireInitialToken(configId, initialTokenId, ctx);
   return token;
 }
 
@@ -35,7 +36,12 @@ export async function generateManagedToken(configId: string, ctx: HandlerContext
  * replays only when it can be that run's orphan: a replayed token that was already active and is
  * used by an instance came from a finished run (an orphan never reached an instance).
  */
-async function generateCrashSafely(configId: string, before: TokenList, initialTokenId: string | undefined, ctx: HandlerContext): Promise<TokenWithValue> {
+async function generateCrashSafely(
+  configId: string,
+  before: TokenList,
+  initialTokenId: string | undefined,
+  ctx: HandlerContext,
+): Promise<{ token: TokenWithValue; freedInitial: boolean }> {
   const base = await keyBaseOf(configId, before, initialTokenId, ctx);
   let freedInitial = false;
   for (let round = 0; round < MAX_KEY_ROUNDS;) {
@@ -47,7 +53,7 @@ async function generateCrashSafely(configId: string, before: TokenList, initialT
         round += 1;
         continue;
       }
-      return token;
+      return { token, freedInitial };
     } catch (error) {
       if (error instanceof TokenNotActiveError) {
         ctx.log.debug('the token generated under this key was revoked since; using the next key', { round });
@@ -100,10 +106,12 @@ export async function initialTokenIdOf(configId: string, ctx: HandlerContext): P
  * Nobody received the initial token's value from Terraform, so once our token is in place it only
  * widens the attack surface. It stays active (with a warning) while an instance uses it: draining
  * here would always time out, since what hands our token to instances is updated after create.
+ *
+ * Called only when the initial token was active before the generate and another token now is
+ * too, so the token list is not read again: if the initial token was revoked meanwhile, revoking
+ * it again succeeds (revoke is idempotent), and the API itself refuses to revoke the last one.
  */
 async function retireInitialToken(configId: string, initialTokenId: string, ctx: HandlerContext): Promise<void> {
-  const tokens = await ctx.deps.api.listTokens(configId);
-  if (!tokens.active.some((t) => t.tokenId === initialTokenId) || tokens.active.length < 2) return;
   const users = await revokeInitialIfIdle(configId, initialTokenId, ctx);
   if (users.length === 0) return;
   ctx.diagnostics.warning(

@@ -39,7 +39,7 @@ export async function warnAboutUnmanagedTokens({ prior, planned }: PlannedToken,
   );
   for (const token of reported) {
     ctx.log.info('active token not managed by this resource', { configuration_id: configId, token_id: token.tokenId, fingerprint: token.fingerprint });
-    ctx.diagnostics.warning('Active Token Not Managed By This Resource', detailOf(token, { tokenId: prior.id, fingerprint: String(prior.fingerprint) }, configId, rotates));
+    ctx.diagnostics.warning('Active Token Not Managed By This Resource', detailOf(token, { tokenId: prior.id, fingerprint: typeof prior.fingerprint === 'string' ? prior.fingerprint : 'fingerprint unknown' }, configId, rotates));
   }
 }
 

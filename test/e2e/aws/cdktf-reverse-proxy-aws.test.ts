@@ -92,7 +92,7 @@ describeWithAws('cdktf app: examples/reverse-proxy-aws', () => {
       return (await run('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], options)).stdout;
     } catch (error) {
       const failed = error as { stdout?: string; stderr?: string };
-      throw new Error(`terraform apply failed:\n${failed.stdout}\n${failed.stderr}`);
+      throw new Error(`terraform apply failed:\n${failed.stdout}\n${failed.stderr}`, { cause: error });
     }
   }
 

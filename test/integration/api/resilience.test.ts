@@ -74,7 +74,7 @@ test('503s are retried with backoff until the token is generated, exactly once',
   const client = clientWith();
   const configId = await newConfiguration(client);
   const before = await emu.control.stats();
-  await emu.control.setFaults({ serverErrorRate: 1, maxFaults: 3, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ serverErrorRate: 1, maxFaults: 3, pathPattern: '**/tokens' });
 
   const token = await client.generateToken(configId);
 
@@ -89,7 +89,7 @@ test('503s are retried with backoff until the token is generated, exactly once',
 test('429 waits as long as Retry-After says, then succeeds', async () => {
   const client = clientWith();
   const configId = await newConfiguration(client);
-  await emu.control.setFaults({ rateLimitRate: 1, retryAfterSeconds: 1, maxFaults: 2, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ rateLimitRate: 1, retryAfterSeconds: 1, maxFaults: 2, pathPattern: '**/tokens' });
 
   const started = Date.now();
   await client.listTokens(configId);
@@ -102,7 +102,7 @@ test('429 waits as long as Retry-After says, then succeeds', async () => {
 test('429 for longer than the retries allow is a RateLimitedError', async () => {
   const client = clientWith({ maxRetries: 1 });
   const configId = await newConfiguration(client);
-  await emu.control.setFaults({ rateLimitRate: 1, retryAfterSeconds: 0, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ rateLimitRate: 1, retryAfterSeconds: 0, pathPattern: '**/tokens' });
   const error = await rejectionOf(client.listTokens(configId));
   expect(error).toBeInstanceOf(RateLimitedError);
   expect(error.message).toMatch(/after 2 attempt/);
@@ -111,7 +111,7 @@ test('429 for longer than the retries allow is a RateLimitedError', async () => 
 test('latency within the timeout is just slow', async () => {
   const client = clientWith({ timeoutMs: 2000 });
   const configId = await newConfiguration(client);
-  await emu.control.setFaults({ latencyMs: 300, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ latencyMs: 300, pathPattern: '**/tokens' });
   await client.generateToken(configId);
   expect(events).toHaveLength(1);
   expect(events[0]!.durationMs).toBeGreaterThanOrEqual(290);
@@ -121,7 +121,7 @@ test('timeouts on generate are retried with the same key: one token, not several
   const client = clientWith({ timeoutMs: 150 });
   const configId = await newConfiguration(client);
   const before = await emu.control.stats();
-  await emu.control.setFaults({ latencyMs: 400, maxFaults: 2, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ latencyMs: 400, maxFaults: 2, pathPattern: '**/tokens' });
 
   const token = await client.generateToken(configId);
 
@@ -137,7 +137,7 @@ test('a connection dropped after generate committed: the retry returns the commi
   const client = clientWith();
   const configId = await newConfiguration(client);
   const before = await emu.control.stats();
-  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '**/tokens' });
 
   const token = await client.generateToken(configId);
 
@@ -152,7 +152,7 @@ test('a connection dropped after generate committed: the retry returns the commi
 test('a connection dropped after create committed: still one configuration', async () => {
   const client = clientWith();
   const before = await emu.control.stats();
-  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '/connection-configurations$' });
+  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '**/connection-configurations' });
 
   const created = await client.createConnectionConfiguration({ name: 'once', deploymentType: 'KUBERNETES', contractId: 'c', groupId: 'g' });
 
@@ -169,12 +169,12 @@ test('dropped after revoke or delete committed: the retry sees it done and succe
   await client.generateToken(configId);
   const first = (await client.listTokens(configId)).active[0]!;
 
-  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '/revoke$' });
+  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '**/revoke' });
   events.length = 0;
   expect((await client.revokeToken(configId, first.tokenId)).status).toBe('REVOKED');
   expect(events.map((e) => e.failure ?? e.status)).toEqual(['ECONNRESET', 200]);
 
-  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: `/${configId}$` });
+  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: `**/${configId}` });
   events.length = 0;
   await client.deleteConnectionConfiguration(configId);
   expect(events.map((e) => e.failure ?? e.status)).toEqual(['ECONNRESET', 404]);
@@ -184,7 +184,7 @@ test('dropped after revoke or delete committed: the retry sees it done and succe
 test('an API that stays down ends in ApiUnavailableError saying what was tried and what to check', async () => {
   const client = clientWith({ maxRetries: 2 });
   const configId = await newConfiguration(client);
-  await emu.control.setFaults({ serverErrorRate: 1, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ serverErrorRate: 1, pathPattern: '**/tokens' });
   const error = await rejectionOf(client.generateToken(configId));
   expect(error).toBeInstanceOf(ApiUnavailableError);
   expect((error as ApiUnavailableError).attempts).toEqual(['HTTP 503', 'HTTP 503', 'HTTP 503']);

@@ -72,7 +72,7 @@ test('generate whose answer is dropped after commit, retries exhausted: the new 
   const client = clientFor(emu.url, { maxRetries: 0 });
   const { connectionConfiguration, token: first } = await newConfiguration(client);
   const configId = connectionConfiguration.connectionConfigurationId;
-  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ dropAfterCommitRate: 1, maxFaults: 1, pathPattern: '**/tokens' });
 
   const error = await rejectionOf(client.generateToken(configId));
 

@@ -62,7 +62,7 @@ test('a fractional share faults roughly that share of requests', async () => {
 });
 
 test('maxFaults bounds the faults and pathPattern limits which requests get them', async () => {
-  await emu.control.setFaults({ serverErrorRate: 1, maxFaults: 2, pathPattern: '/tokens$' });
+  await emu.control.setFaults({ serverErrorRate: 1, maxFaults: 2, pathPattern: '**/tokens' });
   const created = await createConfiguration(emu);
   const id = created.connectionConfiguration.connectionConfigurationId;
 
@@ -80,7 +80,10 @@ test('a dropped connection after commit: the client gets no answer, but the chan
 
   const { url, authorization } = edgeGridAuthorization(emu, 'POST', ApiPaths.tokens(id), undefined);
   const outcome = await new Promise<string>((resolve) => {
-    const req = http.request(url, { method: 'POST', headers: { Authorization: authorization, 'Idempotency-Key': 'dropped-once-1' } });
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { Authorization: authorization, 'Idempotency-Key': 'dropped-once-1', 'Content-Type': 'application/json' },
+    });
     req.on('response', (res) => resolve(`answered ${res.statusCode}`));
     req.on('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code}`));
     req.end();

@@ -50,7 +50,11 @@ test('a heartbeat with an active token answers its configuration and token, and 
 test('an unknown token or none at all is 401 unauthorized', async () => {
   await createConfiguration(emu);
   expectProblem(await sendHeartbeat(emu, 'aap_not-a-real-token-value-000000000000000000', heartbeat), 401, ProblemTypes.unauthorized);
-  const noToken = await fetch(`${emu.url}${ApiPaths.heartbeat()}`, { method: 'POST', body: JSON.stringify(heartbeat) });
+  const noToken = await fetch(`${emu.url}${ApiPaths.heartbeat()}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(heartbeat),
+  });
   expect(noToken.status).toBe(401);
 });
 

@@ -254,12 +254,8 @@ test('hostile provider arguments give clear errors on the argument and echo no s
   );
 });
 
-/**
- * Needs the tightened API schemas of issue 9, item 11 (control characters, NUL, ANSI escapes and
- * bidi overrides refused in `name`, `description`, `contract_id`; hosts such as `-.-` refused).
- * Enable once the provider validates with those schemas.
- */
-test.skip('[after item 11 schemas] control characters, bidi overrides and odd hosts are refused at validate time', () => {
+/** The API contract's field rules (src/api/schemas.ts) refuse these, and so must the provider (issue 9, item 11). */
+test('control characters, bidi overrides and odd hosts are refused at validate time', () => {
   const controlOrBidi = fc
     .tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\u0000', '\u0007', '\u001b[31m', '\u202e', '\u2066', '\n'), fc.string({ maxLength: 10 }))
     .map(([a, bad, b]) => `x${a}${bad}${b}`);

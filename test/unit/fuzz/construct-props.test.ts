@@ -98,12 +98,8 @@ test('hostile props synthesize or throw a usage error that echoes no token-like 
   expect(refused).toBeGreaterThan(0);
 }, 180_000);
 
-/**
- * Needs the tightened API schemas of issue 9, item 11 (control characters, NUL, ANSI escapes and
- * bidi overrides refused in `name`, `description`, `contractId`; hosts such as `-.-` refused).
- * Enable once the constructs validate with those schemas.
- */
-test.skip('[after item 11 schemas] control characters, bidi overrides and odd hosts are refused at synth time', () => {
+/** The API contract's field rules (src/api/schemas.ts) refuse these, and so must the constructs (issue 9, item 11). */
+test('control characters, bidi overrides and odd hosts are refused at synth time', () => {
   const controlOrBidi = fc
     .tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\u0000', '\u0007', '\u001b[31m', '\u202e', '\u2066', '\n'), fc.string({ maxLength: 10 }))
     .map(([a, bad, b]) => `x${a}${bad}${b}`);

@@ -136,6 +136,21 @@ describe('first token of a configuration', () => {
     expect(noop.requiresReplace).toEqual([]);
   });
 
+  test('takes over in 5 API calls: tokens and activity read once each, then generate, instances, revoke', async () => {
+    // GIVEN a configuration with its initial token
+    const configId = await newConfiguration();
+    const before = (await harness.emulator.control.stats()).productRequestsByMethod;
+
+    // WHEN the first token is created
+    const { state } = await harness.converge(resource, null, tokenConfig(configId));
+
+    // THEN no read is repeated (issue 15: the token list used to be read again after generating)
+    expectNoErrors(harness.last);
+    const after = (await harness.emulator.control.stats()).productRequestsByMethod;
+    expect({ GET: (after.GET ?? 0) - (before.GET ?? 0), POST: (after.POST ?? 0) - (before.POST ?? 0) }).toEqual({ GET: 3, POST: 2 });
+    expect(await activeIds(configId)).toEqual([state!.id]);
+  });
+
   test('leaves the initial token active, with a warning, while an instance still uses it', async () => {
     const configId = await newConfiguration();
     const [initial] = await activeIds(configId);

@@ -88,8 +88,8 @@ describe('ProviderService (the RPCs without gRPC)', () => {
     const lines: string[] = [];
     const resource = widgetResource(newStore(), {
       create: async (planned, ctx) => {
-        ctx.log.warn(`about to send ${String(planned.secret)}`, { body: `secret=${String(planned.secret)}` });
-        throw new Error(`request failed with body {"value":"${String(planned.secret)}"}`);
+        ctx.log.warn(`about to send ${(planned.secret as string)}`, { body: `secret=${(planned.secret as string)}` });
+        throw new Error(`request failed with body {"value":"${(planned.secret as string)}"}`);
       },
     });
     const svc = service(resource, lines);

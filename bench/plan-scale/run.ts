@@ -1,0 +1,269 @@
+/**
+ * `npm run bench:plan-scale [-- --sizes 50,200,800 --latency-ms 50 --variant NAME=BUNDLE ... --profile --out FILE]`
+ *
+ * For each size N and each provider bundle (variants run interleaved, so they share the machine's
+ * load): N connection configurations with one `protector_token` each against a spawned emulator
+ * that adds `latency-ms` to every API request; then `apply`, a no-op `plan`, and `destroy`, each
+ * timed (wall, and CPU of terraform plus its providers), with the API requests it made and its
+ * ratio to the API-bound floor:
+ *
+ *   floor = requests x latency / parallelism + provider launches x one launch (spawn to handshake)
+ *
+ * `--profile` runs the current sources as an unminified bundle under `node --cpu-prof` and prints
+ * where the provider's CPU goes, by module (profiling slows it: those runs are not timed figures).
+ * Every run is bounded in time and stops the emulator it started.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProviderOnce } from '../../test/helpers/terraform';
+import { spawnEmulator, type RunningEmulator } from '../../test/helpers/emulator';
+import { createBenchWorkspace, type TimedRun } from '../lib/terraform-run';
+import { medianHandshakeMs } from '../lib/handshake';
+import { currentLoad, machineInfo, machineMarkdown } from '../lib/machine';
+import { profileMarkdown, summariseProfiles } from '../lib/profile-summary';
+
+const PARALLELISM = 10;
+/** Bound of one terraform command; a bench run that needs more is broken, not slow. */
+const STEP_TIMEOUT_MS = 15 * 60_000;
+/** Launches Terraform 1.11 makes per command (notes: terraform-plugin-facts.md), if the hook saw none. */
+const EXPECTED_LAUNCHES = { apply: 4, plan: 3, destroy: 5 } as const;
+
+interface Options {
+  sizes: number[];
+  latencyMs: number;
+  variants: Array<{ name: string; bundle: string | undefined }>;
+  profile: boolean;
+  out: string | undefined;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { sizes: [50, 200, 800], latencyMs: 50, variants: [], profile: false, out: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = () => {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} expects a value`);
+      return value;
+    };
+    if (arg === '--sizes') options.sizes = next().split(',').map(Number);
+    else if (arg === '--latency-ms') options.latencyMs = Number(next());
+    else if (arg === '--variant') {
+      const [name, bundle] = next().split('=');
+      options.variants.push({ name: name!, bundle });
+    } else if (arg === '--profile') options.profile = true;
+    else if (arg === '--out') options.out = next();
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  if (options.sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 2000)) throw new Error('--sizes expects whole numbers from 1 to 2000');
+  if (!Number.isInteger(options.latencyMs) || options.latencyMs < 0 || options.latencyMs > 1000) throw new Error('--latency-ms expects 0 to 1000');
+  if (options.variants.length === 0) options.variants.push({ name: 'current', bundle: undefined });
+  return options;
+}
+
+function hcl(edgercPath: string, n: number): string {
+  return `
+terraform {
+  required_providers {
+    protector = { source = "protector-iac/protector" }
+  }
+}
+
+provider "protector" {
+  edgerc  = ${JSON.stringify(edgercPath)}
+  section = "default"
+}
+
+resource "protector_connection_configuration" "fleet" {
+  count           = ${n}
+  name            = "fleet-\${count.index}"
+  deployment_type = "kubernetes"
+  contract_id     = "ctr_fleet"
+  group_id        = "grp_fleet"
+}
+
+resource "protector_token" "fleet" {
+  count                       = ${n}
+  connection_configuration_id = protector_connection_configuration.fleet[count.index].id
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`;
+}
+
+interface StepResult {
+  step: keyof typeof EXPECTED_LAUNCHES;
+  run: TimedRun;
+  requests: number;
+  gets: number;
+  launches: number;
+  floorMs: number;
+  profile?: string;
+}
+
+async function requestCounts(emulator: RunningEmulator): Promise<{ total: number; gets: number }> {
+  const stats = await emulator.control.stats();
+  return { total: stats.productRequests, gets: stats.productRequestsByMethod.GET ?? 0 };
+}
+
+async function cycle(n: number, bundle: string, launchMs: number, options: Options, profileDir: string | undefined): Promise<StepResult[]> {
+  const emulator = await spawnEmulator();
+  const workspace = await createBenchWorkspace({ bundlePath: bundle, hcl: hcl(emulator.edgercPath, n) });
+  try {
+    const init = await workspace.run(['init'], { timeoutMs: STEP_TIMEOUT_MS });
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    await emulator.control.setFaults({ latencyMs: options.latencyMs });
+    const steps: Array<[StepResult['step'], string[], number]> = [
+      ['apply', ['apply', '-auto-approve'], 0],
+      ['plan', ['plan', '-detailed-exitcode'], 0],
+      ['destroy', ['destroy', '-auto-approve'], 0],
+    ];
+    const results: StepResult[] = [];
+    for (const [step, args, expectCode] of steps) {
+      const stepProfileDir = profileDir ? join(profileDir, `${n}-${step}`) : undefined;
+      if (stepProfileDir) mkdirSync(stepProfileDir, { recursive: true });
+      const before = await requestCounts(emulator);
+      const run = await workspace.run(args, {
+        timeoutMs: STEP_TIMEOUT_MS,
+        env: stepProfileDir ? { PROTECTOR_BENCH_PROFILE_DIR: stepProfileDir } : undefined,
+      });
+      if (run.code !== expectCode) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+      if (step === 'plan' && !run.stdout.includes('No changes.')) throw new Error(`the plan after apply was not a no-op:\n${run.stdout.slice(-3000)}`);
+      const after = await requestCounts(emulator);
+      const requests = after.total - before.total;
+      const launches = run.providerLaunches > 0 ? run.providerLaunches : EXPECTED_LAUNCHES[step];
+      const floorMs = (requests * options.latencyMs) / PARALLELISM + launches * launchMs;
+      results.push({
+        step,
+        run,
+        requests,
+        gets: after.gets - before.gets,
+        launches,
+        floorMs,
+        profile: stepProfileDir ? profileMarkdown(summariseProfiles(stepProfileDir, bundle.replace(/\.profiled$/, ''))) : undefined,
+      });
+    }
+    const stats = await emulator.control.stats();
+    if (stats.configurations !== 0) throw new Error(`destroy left ${stats.configurations} configurations behind`);
+    return results;
+  } finally {
+    workspace.cleanup();
+    await emulator.stop();
+  }
+}
+
+const HEADER =
+  '| N | variant | step | wall s | floor s | ratio | CPU s (tf+providers) | provider CPU s | provider CPU ms / resource | launches | requests | requests / resource | GETs / resource |\n' +
+  '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+
+function row(n: number, variant: string, result: StepResult): string {
+  const { run } = result;
+  const resources = 2 * n;
+  const cells = [
+    String(n),
+    variant,
+    result.step,
+    (run.wallMs / 1000).toFixed(2),
+    (result.floorMs / 1000).toFixed(2),
+    `${(run.wallMs / result.floorMs).toFixed(2)}x`,
+    (run.cpuMs / 1000).toFixed(2),
+    (run.providerCpuMs / 1000).toFixed(2),
+    (run.providerCpuMs / resources).toFixed(2),
+    String(result.launches),
+    String(result.requests),
+    (result.requests / resources).toFixed(2),
+    (result.gets / resources).toFixed(2),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+async function unminifiedBundle(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-profile-bundle-'));
+  const path = join(dir, 'terraform-provider-protector');
+  const esbuild = await import('esbuild');
+  // As src/provider/bundle.ts builds it, but unminified, so the profile can be read by module.
+  await esbuild.build({
+    entryPoints: [join(__dirname, '..', '..', 'src', 'provider', 'main.ts')],
+    outfile: path,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: false,
+    keepNames: true,
+    banner: { js: '#!/usr/bin/env node' },
+    define: (await import('../../src/provider/host/proto-descriptors')).protoDescriptorDefine(),
+    logLevel: 'warning',
+  });
+  // Node 20 refuses --cpu-prof in NODE_OPTIONS, so Terraform runs a wrapper that passes it.
+  const wrapper = `${path}.profiled`;
+  writeFileSync(
+    wrapper,
+    [
+      '#!/bin/sh',
+      `[ -n "$PROTECTOR_BENCH_PROFILE_DIR" ] || exec node ${JSON.stringify(path)} "$@"`,
+      `exec node --cpu-prof --cpu-prof-dir="$PROTECTOR_BENCH_PROFILE_DIR" ${JSON.stringify(path)} "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const info = machineInfo();
+  const variants: Array<{ name: string; bundle: string }> = [];
+  for (const variant of options.variants) {
+    const bundle = options.profile ? await unminifiedBundle() : (variant.bundle ?? (await buildProviderOnce()));
+    if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}`);
+    variants.push({ name: options.profile ? `${variant.name} (profiled, unminified)` : variant.name, bundle });
+    if (options.profile) break;
+  }
+  const profileRoot = options.profile ? mkdtempSync(join(tmpdir(), 'bench-plan-scale-prof-')) : undefined;
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  say(`## plan-scale: ${options.sizes.join(', ')} configurations + tokens, ${options.latencyMs} ms per API request, parallelism ${PARALLELISM}`);
+  say('');
+  say(machineMarkdown(info));
+  say('');
+  say('floor = requests x latency / parallelism + provider launches x one launch (spawn to handshake, median of 3, measured per variant and size)');
+  say('');
+  say(HEADER);
+  const profiles: string[] = [];
+  try {
+    for (const n of options.sizes) {
+      // Interleaved: each size runs every variant back to back, alternating the order.
+      const order = options.sizes.indexOf(n) % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const launchMs = await medianHandshakeMs(variant.bundle);
+        const results = await cycle(n, variant.bundle, launchMs, options, profileRoot);
+        for (const result of results) {
+          say(row(n, `${variant.name} (launch ${launchMs.toFixed(0)} ms)`, result));
+          if (result.profile) profiles.push(`### N=${n}, ${result.step}\n\n${result.profile}`);
+        }
+      }
+    }
+  } finally {
+    // PROTECTOR_BENCH_KEEP_PROFILES=1 keeps the .cpuprofile files (for a closer look; never committed).
+    if (profileRoot && process.env.PROTECTOR_BENCH_KEEP_PROFILES === '1') process.stderr.write(`profiles kept in ${profileRoot}\n`);
+    else if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
+  }
+  say('');
+  say(`Load average at end: ${currentLoad()}`);
+  for (const profile of profiles) say(`\n${profile}`);
+  if (options.out) {
+    if (existsSync(options.out)) appendFileSync(options.out, `\n${lines.join('\n')}\n`);
+    else writeFileSync(options.out, `${lines.join('\n')}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:plan-scale failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

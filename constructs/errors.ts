@@ -15,7 +15,8 @@ const DOCS = 'See docs/constructs.md.';
  */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return maybeSecret(value) ? `[${value.length} characters, not shown in case it is a secret: ${fingerprintOf(value)}]` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return maybeSecret(value) ? `[${value.length} characters, not shown in case it is a secret: ${fingerprintOf(value)}]` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   try {
     if (/[A-Za-z0-9_-]{32,}/.test(JSON.stringify(value))) return Object.prototype.toString.call(value);
@@ -46,13 +47,7 @@ export function rotationPeriodTooLong(prop: string, value: string, maxDays: numb
   );
 }
 
-export function targetDeploymentTypeMismatch(
-  owner: string,
-  prop: string,
-  target: string,
-  targetType: string,
-  connectionType: string,
-): ConstructPropError {
+export function targetDeploymentTypeMismatch(owner: string, prop: string, target: string, targetType: string, connectionType: string): ConstructPropError {
   return new ConstructPropError(
     'DEPLOYMENT_TYPE_MISMATCH',
     `${owner}: \`${prop}\` (${target}) only works with deploymentType DeploymentType.${targetType}, but the connection's ` +
@@ -110,12 +105,17 @@ export function providerMissing(owner: string): ConstructPropError {
   );
 }
 
-export function providerBundleMissing(bundle: string): ConstructPropError {
+/**
+ * `fromClone`: this library runs from a clone of its repository, where `npm run build:provider`
+ * exists; a user of the published package has no such script, and the package ships the provider built.
+ */
+export function providerBundleMissing(bundle: string, fromClone: boolean): ConstructPropError {
+  const build = fromClone ? 'Build it with `npm run build:provider`' : 'Reinstall cdktf-protector (its package ships the provider executable)';
   return new ConstructPropError(
     'PROVIDER_BUNDLE_MISSING',
     `ProtectorProvider: the provider executable ${show(bundle)} does not exist, so it cannot be placed in the stack's ` +
-      `local provider mirror. Build it with \`npm run build:provider\`, point \`bundlePath\` (or PROTECTOR_PROVIDER_BUNDLE) ` +
-      `at it, or set \`installInStackOutput: false\` and install the provider yourself (\`protector provider install\`). ${DOCS}`,
+      `local provider mirror. ${build}, point \`bundlePath\` (or PROTECTOR_PROVIDER_BUNDLE) ` +
+      `at it, or set \`installInStackOutput: false\` and install the provider yourself (\`npx protector provider install\`). ${DOCS}`,
   );
 }
 

@@ -7,12 +7,7 @@ export { Protocol } from './protocol';
 export { RotationPolicy, type RotationPolicyOptions } from './rotation-policy';
 export { RotationPolicies, type RotationPolicySpec } from './rotation-policies';
 export { type IRegistrationTarget, type RegistrationContext } from './registration-target';
-export {
-  KubernetesSecretTarget,
-  type KubernetesSecretTargetProps,
-  type WorkloadKind,
-  type WorkloadReference,
-} from './kubernetes-secret-target';
+export { KubernetesSecretTarget, type KubernetesSecretTargetProps, type WorkloadKind, type WorkloadReference } from './kubernetes-secret-target';
 export { TokenFileTarget, type TokenFileTargetProps } from './token-file-target';
 export { AwsSecretsManagerTarget, type AwsSecretsManagerTargetProps } from './aws-secrets-manager-target';
 export { ProtectorProvider, type ProtectorProviderProps, defaultProviderBundle } from './protector-provider';

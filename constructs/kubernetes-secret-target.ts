@@ -95,8 +95,14 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
 
   constructor(props: KubernetesSecretTargetProps) {
     const owner = 'KubernetesSecretTarget';
-    const { namespace, secretName, key = 'token', restart = [], writeOnly = true, fingerprintAnnotation = 'protector-iac.dev/token-fingerprint' } =
-      props ?? ({} as KubernetesSecretTargetProps);
+    const {
+      namespace,
+      secretName,
+      key = 'token',
+      restart = [],
+      writeOnly = true,
+      fingerprintAnnotation = 'protector-iac.dev/token-fingerprint',
+    } = props ?? ({} as KubernetesSecretTargetProps);
     if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace)) {
       throw invalidProp(owner, 'namespace', namespace, 'must be a Kubernetes namespace name (lowercase letters, digits and "-", at most 63)');
     }

@@ -23,3 +23,8 @@ export function packageRoot(from: string = __dirname): string {
 export function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** True in a clone of the repository (sources and build scripts present), false in the published package. */
+export function runsFromClone(): boolean {
+  return fs.existsSync(path.join(packageRoot(), 'src', 'provider', 'main.ts'));
+}

@@ -201,15 +201,13 @@ export class ProtectorConnection extends Construct {
    * What only the finished stack shows: a registration not wired to the token, a token value
    * printed in plain text, a missing provider.
    */
-  private problemsInStack(
-    owner: string,
-    provider: ProtectorProviderResource | undefined,
-    bound: readonly { target: IRegistrationTarget; scope: Construct }[],
-  ): string[] {
+  private problemsInStack(owner: string, provider: ProtectorProviderResource | undefined, bound: readonly { target: IRegistrationTarget; scope: Construct }[]): string[] {
     const stack = TerraformStack.of(this);
     const synthesized = synthesizedStack(stack);
     const problems = bound
-      .map(({ target, scope }, index) => (referencesToken(synthesized, scope, this.token) ? undefined : registrationNotWired(owner, `registrations[${index}]`, target.description)))
+      .map(({ target, scope }, index) =>
+        referencesToken(synthesized, scope, this.token) ? undefined : registrationNotWired(owner, `registrations[${index}]`, target.description),
+      )
       .filter((problem) => problem !== undefined);
     for (const exposure of tokenValueExposures(synthesized, this.token)) {
       problems.push(exposure.kind === 'output' ? tokenValueInPlainOutput(owner, exposure.name) : tokenValueThroughTerraformData(owner, exposure.name));
@@ -253,7 +251,12 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
     throw invalidProp(owner, 'deploymentType', props.deploymentType, 'must be DeploymentType.KUBERNETES or DeploymentType.REVERSE_PROXY');
   }
   if (!(props.rotation instanceof RotationPolicy)) {
-    throw invalidProp(owner, 'rotation', props.rotation, 'must be a RotationPolicy, e.g. RotationPolicy.every("90d") or RotationPolicies.fromFile(...).for("production")');
+    throw invalidProp(
+      owner,
+      'rotation',
+      props.rotation,
+      'must be a RotationPolicy, e.g. RotationPolicy.every("90d") or RotationPolicies.fromFile(...).for("production")',
+    );
   }
   if (props.target !== undefined) {
     if (props.deploymentType !== DeploymentType.REVERSE_PROXY) throw targetNotAllowed(owner, props.deploymentType.name);

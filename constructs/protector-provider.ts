@@ -19,8 +19,9 @@ import {
   PROVIDER_TYPE,
   terraformPlatform,
 } from '../src/api/rules';
+import { packageHashH1, withProviderLock } from '../src/provider/install';
 import { invalidProp, providerBundleMissing } from './errors';
-import { packageRoot, packageVersion } from './package-info';
+import { packageRoot, packageVersion, runsFromClone } from './package-info';
 
 /** Props of {@link ProtectorProvider}. Every credential setting falls back to the `AKAMAI_*` environment variables. */
 export interface ProtectorProviderProps {
@@ -68,15 +69,16 @@ export interface ProtectorProviderProps {
   readonly bundlePath?: string;
 }
 
-/** The default location of the bundled provider executable (`npm run build:provider` writes it). */
+/** The default location of the bundled provider executable (shipped in the package; `npm run build:provider` in a clone). */
 export function defaultProviderBundle(): string {
   return process.env.PROTECTOR_PROVIDER_BUNDLE || path.join(packageRoot(), 'dist', 'provider', 'terraform-provider-protector');
 }
 
 /**
  * The `protector` provider of a stack: its configuration, and the provider executable itself,
- * installed into the synthesized stack's implied local mirror so that `cdktf deploy` (with
- * `--skip-provider-lock`) and `terraform init` work offline with no manual install step.
+ * installed into the synthesized stack's implied local mirror, with its entry in the stack's
+ * `.terraform.lock.hcl`, so that `cdktf deploy` and `terraform init` work offline with no manual
+ * install step and no `--skip-provider-lock`.
  */
 export class ProtectorProvider extends Construct {
   /** The provider binding (child `Resource`); pass it as `provider` to resources. */
@@ -108,23 +110,19 @@ export class ProtectorProvider extends Construct {
 
   /** Copies the executable to `<stack dir>/terraform.d/plugins/HOST/NS/TYPE/VERSION/OS_ARCH/`. */
   private installIntoStackOutput(session: ISynthesisSession, stack: TerraformStack, bundle: string): void {
-    if (!fs.existsSync(bundle)) throw providerBundleMissing(bundle);
+    if (!fs.existsSync(bundle)) throw providerBundleMissing(bundle, runsFromClone());
     const stackManifest = session.manifest.forStack(stack);
     const stackDir = path.join(session.manifest.outdir, stackManifest.synthesizedStackPath, '..');
-    const installDir = path.join(
-      stackDir,
-      'terraform.d',
-      'plugins',
-      PROVIDER_HOSTNAME,
-      PROVIDER_NAMESPACE,
-      PROVIDER_TYPE,
-      this.version,
-      terraformPlatform(),
-    );
+    const installDir = path.join(stackDir, 'terraform.d', 'plugins', PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, this.version, terraformPlatform());
     fs.mkdirSync(installDir, { recursive: true });
     const target = path.join(installDir, `terraform-provider-${PROVIDER_TYPE}_v${this.version}`);
     fs.copyFileSync(bundle, target);
     fs.chmodSync(target, 0o755);
+    // The provider's lock entry, hashing the executable just placed: with it `cdktf deploy` needs no
+    // `--skip-provider-lock` (see src/provider/lock-file.ts). The bindings pin the version exactly.
+    const lockFile = path.join(stackDir, '.terraform.lock.hcl');
+    const current = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : '';
+    fs.writeFileSync(lockFile, withProviderLock(current, this.version, this.version, [packageHashH1(installDir)]));
   }
 }
 

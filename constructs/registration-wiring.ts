@@ -9,9 +9,7 @@ import { mentionsResource, synthesizedResource, type SynthesizedStack } from './
  * has no reason to update it before it revokes the old one.
  */
 export function referencesToken(synthesized: SynthesizedStack, registrationScope: IConstruct, token: TerraformResource): boolean {
-  return registrationScope.node
-    .findAll()
-    .some((node) => node instanceof TerraformResource && mentionsResource(synthesizedResource(synthesized, node), token));
+  return registrationScope.node.findAll().some((node) => node instanceof TerraformResource && mentionsResource(synthesizedResource(synthesized, node), token));
 }
 
 /** Per app (its root construct): each token file path and the registration that writes it. */
@@ -39,8 +37,8 @@ function tokenFileWrittenTwice(path: string, first: string, second: string): Con
   return new ConstructPropError(
     'TOKEN_FILE_WRITTEN_TWICE',
     `TokenFileTarget: \`path\` ${JSON.stringify(path)} is written by two registrations of this app: ${first} and ${second}. ` +
-      'Each apply would overwrite the other one\'s token, so one environment\'s Protectors would run on the other\'s token and ' +
-      'the stacks would undo each other\'s rotations. Give each environment (each connection) its own token file, such as ' +
+      "Each apply would overwrite the other one's token, so one environment's Protectors would run on the other's token and " +
+      "the stacks would undo each other's rotations. Give each environment (each connection) its own token file, such as " +
       `${JSON.stringify(path.replace(/[^/]*$/, 'ENVIRONMENT.token'))}. See docs/constructs.md.`,
   );
 }

@@ -26,9 +26,7 @@ export interface RotationPolicySpec {
   readonly keepers?: Readonly<Record<string, string>>;
 }
 
-const EnvironmentNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'expected an environment name of letters, digits, "_", "." or "-"');
+const EnvironmentNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'expected an environment name of letters, digits, "_", "." or "-"');
 
 const PolicySpecSchema = z.strictObject({
   every: z.string({ error: 'expected a duration string such as "90d"' }),
@@ -37,9 +35,7 @@ const PolicySpecSchema = z.strictObject({
   keepers: z.record(z.string(), z.string({ error: 'expected a string value' })).optional(),
 });
 
-const PolicyMapSchema = z
-  .record(EnvironmentNameSchema, PolicySpecSchema)
-  .refine((map) => Object.keys(map).length > 0, 'expected at least one environment');
+const PolicyMapSchema = z.record(EnvironmentNameSchema, PolicySpecSchema).refine((map) => Object.keys(map).length > 0, 'expected at least one environment');
 
 const PARSERS: Readonly<Record<string, (text: string) => unknown>> = {
   '.json': (text) => JSON.parse(text) as unknown,

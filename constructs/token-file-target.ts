@@ -52,7 +52,12 @@ export class TokenFileTarget implements IRegistrationTarget {
       throw invalidProp(owner, 'filePermission', filePermission, 'must let the owner read the file (such as "0600"), or Protector cannot read its token');
     }
     if ((parseInt(filePermission, 8) & 0o022) !== 0) {
-      throw invalidProp(owner, 'filePermission', filePermission, 'must not let group or other users write the file, or they could replace the token (use "0600", or "0640" for a group that only reads)');
+      throw invalidProp(
+        owner,
+        'filePermission',
+        filePermission,
+        'must not let group or other users write the file, or they could replace the token (use "0600", or "0640" for a group that only reads)',
+      );
     }
     if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name))) {
       throw invalidProp(owner, 'name', name, 'must be 1 to 64 letters, digits, "-" or "_", such as "vm-1"');

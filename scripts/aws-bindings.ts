@@ -48,8 +48,7 @@ interface Block {
  */
 export function pruneAwsSchema(full: ProviderSchemaDocument): ProviderSchemaDocument {
   const provider = full.provider_schemas?.[AWS_PROVIDER.address] as
-    | { provider: { version: number; block: Block }; resource_schemas: Record<string, unknown> }
-    | undefined;
+    { provider: { version: number; block: Block }; resource_schemas: Record<string, unknown> } | undefined;
   if (!provider) {
     throw new Error(`The schema has no provider ${AWS_PROVIDER.address}; found: ${Object.keys(full.provider_schemas ?? {}).join(', ') || 'none'}.`);
   }

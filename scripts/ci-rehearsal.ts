@@ -128,9 +128,7 @@ async function deployPipeline(env: NodeJS.ProcessEnv, environment: string, sched
   await step(name, steps[0], () => installStep(stepEnv));
   await step(name, steps[1], () => sh('npx tsx main.ts', stepEnv));
   await step(name, steps[2], () => sh('cd "$STACK" && terraform init -input=false -no-color', stepEnv));
-  await step(name, steps[3], () =>
-    sh('cd "$STACK" && terraform apply -input=false -no-color -auto-approve -lock-timeout=20m', { ...stepEnv, TF_LOG_PROVIDER: 'info' }),
-  );
+  await step(name, steps[3], () => sh('cd "$STACK" && terraform apply -input=false -no-color -auto-approve -lock-timeout=20m', { ...stepEnv, TF_LOG_PROVIDER: 'info' }));
   if (scheduled) await step(name, PIPELINE_STEPS.scheduled[4], () => sh(`node ${JSON.stringify(PROTECTOR)} status --check --state "$STACK"`, stepEnv));
 }
 

@@ -121,9 +121,7 @@ async function spawnEmulator(root: string, workDir: string, dataDir: string | un
 async function drive(url: string, tokenValue: string, options: Options, untilMs: number, latencies?: number[]): Promise<{ ok: number; failed: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const target = new URL('/protector/v1/instances/heartbeat', url);
-  const bodies = Array.from({ length: options.instances }, (_, i) =>
-    JSON.stringify({ instanceId: `bench-${i}`, deploymentType: 'KUBERNETES', version: '1.0.0' }),
-  );
+  const bodies = Array.from({ length: options.instances }, (_, i) => JSON.stringify({ instanceId: `bench-${i}`, deploymentType: 'KUBERNETES', version: '1.0.0' }));
   let ok = 0;
   let failed = 0;
   let next = 0;
@@ -209,7 +207,11 @@ function commitOf(root: string): string {
 
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 
-const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' / ');
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ');
 
 function table(samples: Sample[], options: Options, loadBefore: string, loadAfter: string): string {
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -237,7 +239,10 @@ function table(samples: Sample[], options: Options, loadBefore: string, loadAfte
     const mid = Math.floor(sorted.length / 2);
     return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
-  for (const [label, pick] of [['median', median], ['best', (values: number[]) => Math.max(...values)]] as const) {
+  for (const [label, pick] of [
+    ['median', median],
+    ['best', (values: number[]) => Math.max(...values)],
+  ] as const) {
     for (const mode of ['in memory', 'with --data-dir'] as const) {
       const ofMode = samples.filter((s) => s.mode === mode);
       lines.push(

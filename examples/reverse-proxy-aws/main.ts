@@ -20,16 +20,7 @@
 import * as path from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import {
-  aws,
-  AwsSecretsManagerTarget,
-  DeploymentType,
-  Protocol,
-  ProtectorConnection,
-  ProtectorProvider,
-  RotationCompliance,
-  RotationPolicies,
-} from '../../constructs';
+import { aws, AwsSecretsManagerTarget, DeploymentType, Protocol, ProtectorConnection, ProtectorProvider, RotationCompliance, RotationPolicies } from '../../constructs';
 
 interface ReverseProxyAwsStackProps {
   readonly policies: RotationPolicies;
@@ -90,9 +81,7 @@ class ReverseProxyAwsStack extends TerraformStack {
 
 const app = new App();
 const policies = RotationPolicies.fromFile(process.env.PROTECTOR_POLICIES ?? path.join(__dirname, 'rotation-policies.json'));
-const environments = process.env.PROTECTOR_ENVIRONMENTS
-  ? process.env.PROTECTOR_ENVIRONMENTS.split(',').map((name) => name.trim())
-  : policies.environments;
+const environments = process.env.PROTECTOR_ENVIRONMENTS ? process.env.PROTECTOR_ENVIRONMENTS.split(',').map((name) => name.trim()) : policies.environments;
 new ReverseProxyAwsStack(app, 'reverse-proxy-aws', {
   policies,
   environments,

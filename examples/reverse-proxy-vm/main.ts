@@ -4,7 +4,7 @@
  * One stack, `reverse-proxy-vm`.
  *
  *   npx tsx main.ts          synthesize into ./cdktf.out (or $CDKTF_OUTDIR)
- *   npx cdktf deploy --skip-provider-lock     (from this folder or the repository root)
+ *   npx cdktf deploy         (from this folder or the repository root)
  *
  * Environment:
  *   PROTECTOR_ENDPOINT       API base URL, e.g. a local emulator http://127.0.0.1:PORT
@@ -16,15 +16,7 @@
 import * as path from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import {
-  DeploymentType,
-  Protocol,
-  ProtectorConnection,
-  ProtectorProvider,
-  RotationCompliance,
-  RotationPolicies,
-  TokenFileTarget,
-} from '../../constructs';
+import { DeploymentType, Protocol, ProtectorConnection, ProtectorProvider, RotationCompliance, RotationPolicies, TokenFileTarget } from '../../constructs';
 
 interface ReverseProxyStackProps {
   readonly policies: RotationPolicies;
@@ -60,9 +52,7 @@ class ReverseProxyStack extends TerraformStack {
 
 const app = new App();
 const policies = RotationPolicies.fromFile(process.env.PROTECTOR_POLICIES ?? path.join(__dirname, 'rotation-policies.json'));
-const environments = process.env.PROTECTOR_ENVIRONMENTS
-  ? process.env.PROTECTOR_ENVIRONMENTS.split(',').map((name) => name.trim())
-  : policies.environments;
+const environments = process.env.PROTECTOR_ENVIRONMENTS ? process.env.PROTECTOR_ENVIRONMENTS.split(',').map((name) => name.trim()) : policies.environments;
 new ReverseProxyStack(app, 'reverse-proxy-vm', {
   policies,
   environments,

@@ -156,10 +156,7 @@ function envPrefixes(section: string): string[] {
   return [`AKAMAI_${section.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`];
 }
 
-type SectionLookup =
-  | { kind: 'found'; values: Record<string, string | undefined> }
-  | { kind: 'no-file'; why: string }
-  | { kind: 'no-section'; sections: string[] };
+type SectionLookup = { kind: 'found'; values: Record<string, string | undefined> } | { kind: 'no-file'; why: string } | { kind: 'no-section'; sections: string[] };
 
 function readEdgercSection(path: string, section: string): SectionLookup {
   let text: string;

@@ -108,11 +108,10 @@ export class ValidationError extends ApiError {
   /** `status`: 400, or 413 for a body over the API's size limit. */
   constructor(ctx: RequestContext, fieldErrors: FieldError[], detail: string | undefined, status = 400) {
     const listed = fieldErrors.length > 0 ? `: ${fieldErrors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; ')}` : '';
-    super(
-      'VALIDATION',
-      `${describe(ctx)}: the API rejected the request${listed}${suffix(detail)}. Correct the field(s) named and run again.`,
-      { status, problemType: ProblemTypes.validation },
-    );
+    super('VALIDATION', `${describe(ctx)}: the API rejected the request${listed}${suffix(detail)}. Correct the field(s) named and run again.`, {
+      status,
+      problemType: ProblemTypes.validation,
+    });
     this.fieldErrors = fieldErrors;
   }
 }
@@ -251,13 +250,7 @@ export class InvalidClientOptionsError extends UsageError {
  * The typed error for an error answer. `problem` is the parsed problem document (if the body was
  * one) and `detail` its already-redacted detail text.
  */
-export function errorFromProblem(
-  ctx: RequestContext,
-  status: number,
-  problem: Problem | undefined,
-  detail: string | undefined,
-  now: number = Date.now(),
-): ApiError {
+export function errorFromProblem(ctx: RequestContext, status: number, problem: Problem | undefined, detail: string | undefined, now: number = Date.now()): ApiError {
   switch (problem?.type) {
     case ProblemTypes.notFound:
       return new NotFoundError(ctx, detail);

@@ -23,12 +23,7 @@ export function heartbeatBaseUrl(endpoint: string): string {
  * Sends one heartbeat. `endpoint` is the API base URL (e.g. `http://127.0.0.1:8080`).
  * A 401 is an UnauthorizedError (unknown or revoked token), a 403 a DeploymentTypeMismatchError.
  */
-export async function sendHeartbeat(
-  endpoint: string,
-  tokenValue: string,
-  body: HeartbeatRequest,
-  options: { timeoutMs?: number } = {},
-): Promise<HeartbeatResponse> {
+export async function sendHeartbeat(endpoint: string, tokenValue: string, body: HeartbeatRequest, options: { timeoutMs?: number } = {}): Promise<HeartbeatResponse> {
   const host = heartbeatBaseUrl(endpoint);
   const path = ApiPaths.heartbeat();
   const ctx: RequestContext = { method: 'POST', path, host, auth: 'bearer', tokenFingerprint: fingerprintOf(tokenValue) };

@@ -8,7 +8,10 @@ import { isIP } from 'node:net';
 
 /** `localhost`, 127.0.0.0/8 or ::1 (as `URL.hostname` spells it, with or without brackets). */
 export function isLoopbackHostname(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const name = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   if (name === 'localhost') return true;
   if (isIP(name) === 4) return name.startsWith('127.');
   return isIP(name) === 6 && name === '::1';

@@ -7,19 +7,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
-import {
-  ApiError,
-  MalformedResponseError,
-  type RequestContext,
-  errorFromProblem,
-} from './errors';
+import { ApiError, MalformedResponseError, type RequestContext, errorFromProblem } from './errors';
 import { describeSchemaIssues, describeTransportFailure, redactSecrets, type TransportFailure } from './redact';
 import { isLoopbackHostname } from './hosts';
 import { type Problem, ProblemSchema } from './schemas';
 
-export type Exchange =
-  | { kind: 'response'; status: number; retryAfter: string | undefined; bodyText: string }
-  | { kind: 'transport-failure'; failure: TransportFailure };
+export type Exchange = { kind: 'response'; status: number; retryAfter: string | undefined; bodyText: string } | { kind: 'transport-failure'; failure: TransportFailure };
 
 export interface ExchangeRequest {
   method: string;

@@ -27,20 +27,14 @@ export type DeploymentType = z.infer<typeof DeploymentTypeSchema>;
 /** RFC 3339 timestamp in UTC, e.g. `2026-12-01T10:00:00.000Z`. */
 export const TimestampSchema = z.iso.datetime({ offset: true });
 
-export const ConnectionConfigurationIdSchema = z
-  .string()
-  .regex(/^ccfg_[0-9a-z]{10,40}$/, 'expected a connection configuration id such as "ccfg_8h2k4m9x1q"');
-export const TokenIdSchema = z
-  .string()
-  .regex(/^tok_[0-9a-z]{10,40}$/, 'expected a token id such as "tok_3n5p7r9t2v"');
+export const ConnectionConfigurationIdSchema = z.string().regex(/^ccfg_[0-9a-z]{10,40}$/, 'expected a connection configuration id such as "ccfg_8h2k4m9x1q"');
+export const TokenIdSchema = z.string().regex(/^tok_[0-9a-z]{10,40}$/, 'expected a token id such as "tok_3n5p7r9t2v"');
 
 /**
  * A token's fingerprint identifies it to a person (it is what logs, plans and reports show);
  * it is a truncated SHA-256 of the value and is never enough to use the token.
  */
-export const FingerprintSchema = z
-  .string()
-  .regex(/^sha256:[0-9a-f]{12}$/, 'expected a fingerprint such as "sha256:0123456789ab"');
+export const FingerprintSchema = z.string().regex(/^sha256:[0-9a-f]{12}$/, 'expected a fingerprint such as "sha256:0123456789ab"');
 
 /** The secret itself. Only ever sent in the body of a generate/create/value response. */
 export const TokenValueSchema = z.string().min(32).max(512);
@@ -176,7 +170,10 @@ export const ConnectionConfigurationPageSchema = z.object({
 export type ConnectionConfigurationPage = z.infer<typeof ConnectionConfigurationPageSchema>;
 
 /** Query parameters arrive as text: only plain decimal digits are numbers here (not `1e3`, `0x10`). */
-const QueryIntegerSchema = z.string().regex(/^[0-9]{1,6}$/, 'expected a whole number such as 1 or 25').transform(Number);
+const QueryIntegerSchema = z
+  .string()
+  .regex(/^[0-9]{1,6}$/, 'expected a whole number such as 1 or 25')
+  .transform(Number);
 
 /** Unknown query parameters are refused: a misspelt `pagesize` must not silently mean the default. */
 export const PageQuerySchema = z.strictObject({
@@ -366,12 +363,9 @@ export const ApiPaths = {
   configurations: () => `${API_BASE_PATH}/connection-configurations`,
   configuration: (configId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}`,
   tokens: (configId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens`,
-  token: (configId: string, tokenId: string) =>
-    `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens/${enc(tokenId)}`,
-  tokenValue: (configId: string, tokenId: string) =>
-    `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens/${enc(tokenId)}/value`,
-  revokeToken: (configId: string, tokenId: string) =>
-    `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens/${enc(tokenId)}/revoke`,
+  token: (configId: string, tokenId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens/${enc(tokenId)}`,
+  tokenValue: (configId: string, tokenId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens/${enc(tokenId)}/value`,
+  revokeToken: (configId: string, tokenId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}/tokens/${enc(tokenId)}/revoke`,
   instances: (configId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}/instances`,
   activity: (configId: string) => `${API_BASE_PATH}/connection-configurations/${enc(configId)}/activity`,
   heartbeat: () => `${API_BASE_PATH}/instances/heartbeat`,

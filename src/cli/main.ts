@@ -3,20 +3,17 @@
  * `register(program)`; handlers import their heavy modules lazily so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EXIT_CODES, ProtectorError, exitCodeFor } from '../errors';
+import { packageVersion } from '../package-root';
 import { register as registerEmulator } from './commands/emulator';
 import { register as registerInstance } from './commands/instance';
 import { register as registerPlan } from './commands/plan';
 import { register as registerProvider } from './commands/provider';
 import { register as registerStatus } from './commands/status';
 
-const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-
 const program = new Command('protector')
   .description('Manage App & API Protector Hybrid connection configurations and rotate their tokens.')
-  .version(version, '-V, --version', 'print the version')
+  .version(packageVersion(), '-V, --version', 'print the version')
   // Root options only before the subcommand: `protector instance --version X` is the instance's own option.
   .enablePositionalOptions()
   .showHelpAfterError()

@@ -8,14 +8,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Construct } from 'constructs';
 import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
-import {
-  DeploymentType,
-  ProtectorConnection,
-  ProtectorProvider,
-  Protocol,
-  RotationPolicies,
-  TokenFileTarget,
-} from '../../constructs';
+import { DeploymentType, ProtectorConnection, ProtectorProvider, Protocol, RotationPolicies, TokenFileTarget } from '../../constructs';
 
 export interface DemoEnvironment {
   name: string;
@@ -34,13 +27,7 @@ export interface DemoAppOptions {
 }
 
 class ReverseProxyStack extends TerraformStack {
-  constructor(
-    scope: Construct,
-    environment: DemoEnvironment,
-    policies: RotationPolicies,
-    options: DemoAppOptions,
-    workdir: string,
-  ) {
+  constructor(scope: Construct, environment: DemoEnvironment, policies: RotationPolicies, options: DemoAppOptions, workdir: string) {
     super(scope, environment.name);
     // Without an explicit backend cdktf puts `terraform.NAME.tfstate` in the current directory,
     // which is the repo: state holds token values, so it stays in the demo's temp folder.

@@ -17,14 +17,7 @@ import { cliConfigFor, installProvider } from '../provider/install';
 import { synthDemoApp, type DemoEnvironment } from './app';
 import { DemoFailure } from './failure';
 import { DemoLog } from './log';
-import {
-  ProcessRegistry,
-  startEmulatorProcess,
-  startInstanceProcess,
-  stopInstance,
-  type InstanceHandle,
-  type InstanceSummary,
-} from './processes';
+import { ProcessRegistry, startEmulatorProcess, startInstanceProcess, stopInstance, type InstanceHandle, type InstanceSummary } from './processes';
 import { reportRotation, seconds, type RotationFacts, type TokenRef } from './report';
 import {
   HEARTBEAT_INTERVAL_MS,
@@ -135,7 +128,11 @@ async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): P
 
   // 3. Synthesize and deploy both environments.
   writePolicies(paths.policies, initialPolicies());
-  const synth = () => synthDemoApp({ outdir: paths.synthOut, policiesFile: paths.policies, edgercPath: paths.edgerc, section: SECTION, endpoint: emulator.url, environments }, paths.stacks);
+  const synth = () =>
+    synthDemoApp(
+      { outdir: paths.synthOut, policiesFile: paths.policies, edgercPath: paths.edgerc, section: SECTION, endpoint: emulator.url, environments },
+      paths.stacks,
+    );
   synth();
   const started = Date.now();
   await Promise.all(
@@ -163,7 +160,13 @@ async function runDemo(root: string, log: DemoLog, registry: ProcessRegistry): P
     ),
   );
   for (const env of environments) {
-    await waitUntilInstancesUse(client, before[env.name]!.configId, env.tokenFiles.map((_, i) => `${env.name}-vm-${i + 1}`), before[env.name]!.id, instances);
+    await waitUntilInstancesUse(
+      client,
+      before[env.name]!.configId,
+      env.tokenFiles.map((_, i) => `${env.name}-vm-${i + 1}`),
+      before[env.name]!.id,
+      instances,
+    );
   }
   log.say(`3. ${instances.length} simulated Protector instances heartbeating every ${HEARTBEAT_INTERVAL_MS}ms (${INSTANCES_PER_ENVIRONMENT} per environment)`);
   log.say();

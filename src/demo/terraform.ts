@@ -15,12 +15,7 @@ export interface TerraformRunner {
    * Runs `terraform ARGS` in `dir`; fails the demo on a non-zero exit unless it is in `okCodes`.
    * `secretStdout`: its stdout may hold token values (`show -json` of a plan), so it is not logged.
    */
-  run(
-    dir: string,
-    label: string,
-    args: string[],
-    options?: { okCodes?: number[]; secretStdout?: boolean },
-  ): Promise<{ code: number; stdout: string; logFile: string }>;
+  run(dir: string, label: string, args: string[], options?: { okCodes?: number[]; secretStdout?: boolean }): Promise<{ code: number; stdout: string; logFile: string }>;
 }
 
 /** Settings of the user's environment that would change what the demo's terraform does or logs. */
@@ -67,7 +62,13 @@ function errorsIn(logFile: string): string {
   const lines = readFileSync(logFile, 'utf8').split('\n');
   const picked: string[] = [];
   lines.forEach((line, index) => {
-    if (/^\s*(│\s*)?Error:/.test(line)) picked.push(...lines.slice(index, index + 6).map((l) => l.replace(/^\s*│\s?/, '').trim()).filter(Boolean));
+    if (/^\s*(│\s*)?Error:/.test(line))
+      picked.push(
+        ...lines
+          .slice(index, index + 6)
+          .map((l) => l.replace(/^\s*│\s?/, '').trim())
+          .filter(Boolean),
+      );
   });
   return picked.length > 0 ? picked.slice(0, 12).join(' / ') : 'no error message (see the log)';
 }

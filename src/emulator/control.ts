@@ -1,11 +1,5 @@
 /** Test-only controls under `/_emulator/` (never part of the product API, never faulted). */
-import {
-  CONTROL_BASE_PATH,
-  ExpireLicenseRequestSchema,
-  FaultPlanSchema,
-  type EmulatorStats,
-  type ExpireLicenseResponse,
-} from './control-schemas';
+import { CONTROL_BASE_PATH, ExpireLicenseRequestSchema, FaultPlanSchema, type EmulatorStats, type ExpireLicenseResponse } from './control-schemas';
 import type { FaultInjector } from './faults';
 import { parseBody, type Route } from './routing';
 import type { EmulatorStore } from './store';
@@ -69,4 +63,3 @@ export function controlRoutes(store: EmulatorStore, faults: FaultInjector, count
     },
   ];
 }
-

@@ -12,9 +12,7 @@ export function displayPath(pathname: string): string {
   return pathname
     .split('/')
     .map((segment) =>
-      segment.length < SHORTEST_SECRET || ConnectionConfigurationIdSchema.safeParse(segment).success || TokenIdSchema.safeParse(segment).success
-        ? segment
-        : '{redacted}',
+      segment.length < SHORTEST_SECRET || ConnectionConfigurationIdSchema.safeParse(segment).success || TokenIdSchema.safeParse(segment).success ? segment : '{redacted}',
     )
     .join('/');
 }

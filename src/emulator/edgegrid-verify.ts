@@ -52,9 +52,7 @@ export class EdgeGridVerifier {
     const fields = parseFields(header.slice(SCHEME.length));
     const { client_token: clientToken, access_token: accessToken, timestamp, nonce, signature } = fields;
     if (!clientToken || !accessToken || !timestamp || !nonce || !signature) {
-      throw Problems.unauthorized(
-        'The EdgeGrid Authorization header must carry client_token, access_token, timestamp, nonce and signature.',
-      );
+      throw Problems.unauthorized('The EdgeGrid Authorization header must carry client_token, access_token, timestamp, nonce and signature.');
     }
 
     const client = this.clients.find((c) => c.clientToken === clientToken);
@@ -78,8 +76,7 @@ export class EdgeGridVerifier {
     const expected = expectedSignature(request, unsigned, timestamp, client.clientSecret);
     if (!sameText(expected, signature)) {
       throw Problems.unauthorized(
-        'The EdgeGrid signature does not match the request: sign exactly the method, URL, host and body that are sent, ' +
-          'with the client_secret of this client_token.',
+        'The EdgeGrid signature does not match the request: sign exactly the method, URL, host and body that are sent, ' + 'with the client_secret of this client_token.',
       );
     }
 

@@ -51,8 +51,7 @@ export class FaultInjector {
     let reject: FaultDecision['reject'];
     if (plan.serverErrorRate > 0 && this.chance() < plan.serverErrorRate) reject = 503;
     else if (plan.rateLimitRate > 0 && this.chance() < plan.rateLimitRate) reject = 429;
-    const dropAfterCommit =
-      reject === undefined && STATE_CHANGING.has(method) && plan.dropAfterCommitRate > 0 && this.chance() < plan.dropAfterCommitRate;
+    const dropAfterCommit = reject === undefined && STATE_CHANGING.has(method) && plan.dropAfterCommitRate > 0 && this.chance() < plan.dropAfterCommitRate;
     const latencyMs = plan.latencyMs + (plan.latencyJitterMs > 0 ? Math.floor(this.chance() * (plan.latencyJitterMs + 1)) : 0);
     const counted = latencyMs > 0 || reject !== undefined;
     if (counted) this.spend();

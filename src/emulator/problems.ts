@@ -36,20 +36,14 @@ function problem(name: ProblemTypeName, status: number, title: string, detail: s
 export const Problems = {
   notFound: (detail: string) => problem('notFound', 404, 'Not found', detail),
 
-  configurationNotFound: (configId: string) =>
-    problem('notFound', 404, 'Not found', `Connection configuration ${configId} does not exist (or was deleted).`),
+  configurationNotFound: (configId: string) => problem('notFound', 404, 'Not found', `Connection configuration ${configId} does not exist (or was deleted).`),
 
-  tokenNotFound: (configId: string, tokenId: string) =>
-    problem('notFound', 404, 'Not found', `Token ${tokenId} does not exist in connection configuration ${configId}.`),
+  tokenNotFound: (configId: string, tokenId: string) => problem('notFound', 404, 'Not found', `Token ${tokenId} does not exist in connection configuration ${configId}.`),
 
   validation: (errors: FieldError[], what = 'The request') =>
-    problem(
-      'validation',
-      400,
-      'Request validation failed',
-      `${what} is invalid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
-      { errors },
-    ),
+    problem('validation', 400, 'Request validation failed', `${what} is invalid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`, {
+      errors,
+    }),
 
   maxActiveTokens: (configId: string, activeTokens: Token[], max: number) =>
     problem(
@@ -86,8 +80,7 @@ export const Problems = {
     return p;
   },
 
-  serviceUnavailable: () =>
-    new ApiProblem(503, ProblemTypes.internal, 'Service unavailable', 'The service is temporarily unavailable; retry later.'),
+  serviceUnavailable: () => new ApiProblem(503, ProblemTypes.internal, 'Service unavailable', 'The service is temporarily unavailable; retry later.'),
 
   internal: (detail: string) => problem('internal', 500, 'Internal error', detail),
 
@@ -102,8 +95,7 @@ export const Problems = {
   /** The request names another host than this emulator (e.g. DNS rebinding from a web page). */
   misdirected: (detail: string) => new ApiProblem(421, 'about:blank', 'Misdirected request', detail),
 
-  payloadTooLarge: (limit: number) =>
-    new ApiProblem(413, ProblemTypes.validation, 'Payload too large', `Request bodies are limited to ${limit} bytes.`),
+  payloadTooLarge: (limit: number) => new ApiProblem(413, ProblemTypes.validation, 'Payload too large', `Request bodies are limited to ${limit} bytes.`),
 };
 
 /**

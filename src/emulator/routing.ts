@@ -72,10 +72,7 @@ export function parseBody<S extends z.ZodType>(ctx: RequestContext, schema: S): 
 export function parseQuery<S extends z.ZodType>(ctx: RequestContext, schema: S): z.infer<S> {
   const repeated = [...new Set([...ctx.query.keys()].filter((key) => ctx.query.getAll(key).length > 1))];
   if (repeated.length > 0) {
-    throw Problems.validation(
-      [{ path: 'query', message: `Each parameter may be given once; repeated: ${namesOf(repeated)}` }],
-      'The query string',
-    );
+    throw Problems.validation([{ path: 'query', message: `Each parameter may be given once; repeated: ${namesOf(repeated)}` }], 'The query string');
   }
   const parsed = schema.safeParse(Object.fromEntries(ctx.query));
   if (!parsed.success) throw Problems.validation(fieldErrorsOf(parsed.error, 'query'), 'The query string');
@@ -86,10 +83,7 @@ export function parseQuery<S extends z.ZodType>(ctx: RequestContext, schema: S):
 export function refuseQuery(ctx: RequestContext): void {
   const keys = [...new Set(ctx.query.keys())];
   if (keys.length === 0) return;
-  throw Problems.validation(
-    [{ path: 'query', message: `This endpoint takes no query parameters; remove ${namesOf(keys)}` }],
-    'The query string',
-  );
+  throw Problems.validation([{ path: 'query', message: `This endpoint takes no query parameters; remove ${namesOf(keys)}` }], 'The query string');
 }
 
 export function parseParam<S extends z.ZodType>(value: string, name: string, schema: S): z.infer<S> {

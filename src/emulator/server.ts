@@ -117,8 +117,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     const started = performance.now();
     const url = parseRequestTarget(req.url);
     const shownPath = displayPath(url.pathname);
-    const finish = (status: number | 'dropped' | 'aborted') =>
-      log(`${req.method} ${shownPath} ${status} ${Math.round(performance.now() - started)}ms`);
+    const finish = (status: number | 'dropped' | 'aborted') => log(`${req.method} ${shownPath} ${status} ${Math.round(performance.now() - started)}ms`);
 
     handleRequest(req, url.pathname, url.searchParams)
       .then((outcome) => {

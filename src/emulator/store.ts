@@ -80,10 +80,7 @@ export class EmulatorStore {
   // Connection configurations
   // -------------------------------------------------------------------------------------------
 
-  createConfiguration(
-    request: CreateConnectionConfigurationRequest,
-    idempotencyKey?: string,
-  ): Replayable<CreateConnectionConfigurationResponse> {
+  createConfiguration(request: CreateConnectionConfigurationRequest, idempotencyKey?: string): Replayable<CreateConnectionConfigurationResponse> {
     const requestHash = hashOf(request);
     if (idempotencyKey !== undefined) {
       const earlier = this.findIdempotencyRecord(idempotencyKey, CREATE_TARGET, requestHash);
@@ -251,9 +248,7 @@ export class EmulatorStore {
         detail: `An instance presented revoked token ${token.fingerprint}.`,
       });
       this.heartbeatChanged();
-      throw Problems.unauthorized(
-        `Token ${token.fingerprint} is revoked (${token.revokeReason}); register an active token of the connection configuration.`,
-      );
+      throw Problems.unauthorized(`Token ${token.fingerprint} is revoked (${token.revokeReason}); register an active token of the connection configuration.`);
     }
     return token;
   }
@@ -270,7 +265,7 @@ export class EmulatorStore {
       this.heartbeatChanged();
       throw Problems.deploymentTypeMismatch(
         `Token ${token.fingerprint} was generated for ${token.deploymentType} and cannot be used by a ${heartbeat.deploymentType} ` +
-          'instance. Use a token of a connection configuration with the instance\'s deployment type.',
+          "instance. Use a token of a connection configuration with the instance's deployment type.",
       );
     }
     const now = this.nowIso();
@@ -315,11 +310,11 @@ export class EmulatorStore {
     const now = this.clock();
     return {
       instances: [...this.tables.instancesOf(configId)].map((i) => ({
-          instanceId: i.instanceId,
-          tokenId: i.tokenId,
-          tokenFingerprint: i.tokenFingerprint,
-          version: i.version,
-          lastHeartbeatAt: i.lastHeartbeatAt,
+        instanceId: i.instanceId,
+        tokenId: i.tokenId,
+        tokenFingerprint: i.tokenFingerprint,
+        version: i.version,
+        lastHeartbeatAt: i.lastHeartbeatAt,
         status: this.instanceStatus(now - Date.parse(i.lastHeartbeatAt), this.tables.tokens.get(i.tokenId)?.status === 'ACTIVE'),
       })),
     };
@@ -337,10 +332,7 @@ export class EmulatorStore {
 
   /** The license expires: every active token (of one configuration, or all) is revoked. */
   expireLicense(configId?: string): number {
-    const configurations =
-      configId === undefined
-        ? this.liveConfigurations()
-        : [this.liveConfiguration(configId)];
+    const configurations = configId === undefined ? this.liveConfigurations() : [this.liveConfiguration(configId)];
     let revoked = 0;
     for (const configuration of configurations) {
       for (const token of this.activeTokensOf(configuration.connectionConfigurationId)) {
@@ -453,11 +445,7 @@ export class EmulatorStore {
     });
   }
 
-  private record(
-    configId: string,
-    type: ActivityType,
-    fields: Omit<StoredActivity, 'eventId' | 'type' | 'at' | 'connectionConfigurationId'>,
-  ): void {
+  private record(configId: string, type: ActivityType, fields: Omit<StoredActivity, 'eventId' | 'type' | 'at' | 'connectionConfigurationId'>): void {
     this.tables.addActivity({ eventId: `evt_${base36Id(this.random)}`, type, at: this.nowIso(), connectionConfigurationId: configId, ...fields });
   }
 
@@ -470,14 +458,10 @@ export class EmulatorStore {
     const record = this.tables.idempotencyRecord(key, this.clock());
     if (!record) return undefined;
     if (record.target !== target) {
-      throw Problems.idempotencyKeyReused(
-        `The Idempotency-Key was already used for ${describeTarget(record.target)}; send a new key for each distinct request.`,
-      );
+      throw Problems.idempotencyKeyReused(`The Idempotency-Key was already used for ${describeTarget(record.target)}; send a new key for each distinct request.`);
     }
     if (record.requestHash !== requestHash) {
-      throw Problems.idempotencyKeyReused(
-        'The Idempotency-Key was already used with a different request body; send a new key for each distinct request.',
-      );
+      throw Problems.idempotencyKeyReused('The Idempotency-Key was already used with a different request body; send a new key for each distinct request.');
     }
     return record;
   }
@@ -498,8 +482,7 @@ export class EmulatorStore {
     if (!token || token.status !== 'ACTIVE') {
       throw Problems.tokenNotActive(
         record.tokenId,
-        `The token created under this Idempotency-Key (${record.tokenId}) has been revoked since; ` +
-          'its value is gone. Send a new key to generate a new token.',
+        `The token created under this Idempotency-Key (${record.tokenId}) has been revoked since; ` + 'its value is gone. Send a new key to generate a new token.',
       );
     }
     return token;

@@ -16,15 +16,7 @@
  * - idempotency records for {@link IDEMPOTENCY_WINDOW_MS}.
  */
 import { IDEMPOTENCY_WINDOW_MS, LISTED_REVOKED_TOKENS } from '../api/schemas';
-import {
-  emptyState,
-  type EmulatorState,
-  type IdempotencyRecord,
-  type StoredActivity,
-  type StoredConfiguration,
-  type StoredInstance,
-  type StoredToken,
-} from './state';
+import { emptyState, type EmulatorState, type IdempotencyRecord, type StoredActivity, type StoredConfiguration, type StoredInstance, type StoredToken } from './state';
 
 /** Activity kept per configuration; the oldest events go first. */
 export const MAX_ACTIVITY_PER_CONFIGURATION = 1000;
@@ -61,9 +53,7 @@ export class StateTables {
     for (const event of state.activity) tables.addActivity(event);
     for (const record of [...state.idempotency].sort((a, b) => a.createdAtMs - b.createdAtMs)) tables.idempotency.set(record.key, record);
     // Older files kept everything: apply today's retention once on load.
-    const deletedOldestFirst = state.configurations
-      .filter((c) => c.deletedAt !== undefined)
-      .sort((a, b) => Date.parse(a.deletedAt!) - Date.parse(b.deletedAt!));
+    const deletedOldestFirst = state.configurations.filter((c) => c.deletedAt !== undefined).sort((a, b) => Date.parse(a.deletedAt!) - Date.parse(b.deletedAt!));
     for (const configuration of deletedOldestFirst) tables.markDeleted(configuration.connectionConfigurationId);
     for (const configId of tables.tokensByConfiguration.keys()) tables.pruneRevokedTokens(configId);
     return tables;

@@ -51,7 +51,7 @@ export class AwsSecretTokenSource implements TokenSource {
 
   /** Reads the secret once; a missing, unreadable or non-token secret fails here, before any heartbeat. */
   static async open(options: AwsSecretOptions, onEvent: (event: TokenSourceEvent) => void): Promise<AwsSecretTokenSource> {
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { SecretsManagerClient, GetSecretValueCommand } = await loadSdk();
     const client = new SecretsManagerClient({
       ...(options.region ? { region: options.region } : {}),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -93,7 +93,7 @@ export class AwsSecretTokenSource implements TokenSource {
     try {
       const next = tokenOf(await this.read(), this.options.secretId);
       this.#failing = false;
-      if (this.#closed || next.versionId === this.#versionId && next.value === this.#value) return;
+      if (this.#closed || (next.versionId === this.#versionId && next.value === this.#value)) return;
       this.#versionId = next.versionId;
       if (next.value !== this.#value) {
         this.#value = next.value;
@@ -148,5 +148,18 @@ function startError(error: unknown, secretId: string): Error {
   }
   const usage = USAGE_FAILURES[name];
   if (usage) return new InstanceUsageError(`--aws-secret-id ${secretId}: ${usage}.`);
-  return new ExternalError('AWS_SECRET_UNREADABLE', `--aws-secret-id ${secretId}: cannot read the secret (${reasonOf(error)}). Check the endpoint and network, then start the instance again.`);
+  return new ExternalError(
+    'AWS_SECRET_UNREADABLE',
+    `--aws-secret-id ${secretId}: cannot read the secret (${reasonOf(error)}). Check the endpoint and network, then start the instance again.`,
+  );
+}
+
+/** The SDK is an optional peer dependency: only this option needs it, so a package user may not have it. */
+async function loadSdk(): Promise<typeof import('@aws-sdk/client-secrets-manager')> {
+  try {
+    return await import('@aws-sdk/client-secrets-manager');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new InstanceUsageError('--aws-secret-id needs the AWS SDK for Secrets Manager: run `npm install @aws-sdk/client-secrets-manager` next to cdktf-protector.');
+  }
 }

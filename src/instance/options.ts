@@ -66,9 +66,7 @@ export function parseInstanceOptions(raw: RawInstanceOptions): InstanceOptions {
 function parseTokenSource(raw: RawInstanceOptions): Pick<InstanceOptions, 'tokenFile' | 'awsSecret'> {
   const awsOnly = (['awsRegion', 'awsEndpoint', 'awsRefreshInterval'] as const).filter((key) => raw[key] !== undefined);
   if ((raw.tokenFile === undefined) === (raw.awsSecretId === undefined)) {
-    throw new InstanceUsageError(
-      'pass exactly one of --token-file PATH (a VM or a mounted Secret) and --aws-secret-id ID (AWS Secrets Manager).',
-    );
+    throw new InstanceUsageError('pass exactly one of --token-file PATH (a VM or a mounted Secret) and --aws-secret-id ID (AWS Secrets Manager).');
   }
   if (raw.tokenFile !== undefined) {
     if (awsOnly.length > 0) {
@@ -142,9 +140,7 @@ export function parseInterval(raw: string, flag = '--interval'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(raw);
   const ms = match ? Number(match[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(match[2] ?? 'ms') as 'ms' | 's' | 'm'] : NaN;
   if (!Number.isFinite(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
-    throw new InstanceUsageError(
-      `${flag} "${raw}" is not a duration between ${MIN_INTERVAL_MS}ms and 1h; use e.g. 500ms, 2s or 1m.`,
-    );
+    throw new InstanceUsageError(`${flag} "${raw}" is not a duration between ${MIN_INTERVAL_MS}ms and 1h; use e.g. 500ms, 2s or 1m.`);
   }
   return Math.round(ms);
 }

@@ -14,6 +14,4 @@ export interface TokenSource {
   close(): void;
 }
 
-export type TokenSourceEvent =
-  | { kind: 'changed'; fingerprint: string }
-  | { kind: 'unreadable'; reason: string; keptFingerprint: string };
+export type TokenSourceEvent = { kind: 'changed'; fingerprint: string } | { kind: 'unreadable'; reason: string; keptFingerprint: string };

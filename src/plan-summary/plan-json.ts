@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { UsageError } from '../errors';
 
-
 /** A path into a value, as in `replace_paths`: keys and list indexes. */
 const AttributePathSchema = z.array(z.union([z.string(), z.number()]));
 export type AttributePath = z.infer<typeof AttributePathSchema>;
@@ -63,9 +62,7 @@ export function parsePlanJson(text: string, source: string): PlanJson {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new PlanJsonError(
-      `${source} is not JSON. Pass the output of \`terraform show -json PLANFILE\` (a saved plan from \`terraform plan -out PLANFILE\`).`,
-    );
+    throw new PlanJsonError(`${source} is not JSON. Pass the output of \`terraform show -json PLANFILE\` (a saved plan from \`terraform plan -out PLANFILE\`).`);
   }
   const parsed = PlanJsonSchema.safeParse(data);
   if (!parsed.success) {
@@ -77,9 +74,7 @@ export function parsePlanJson(text: string, source: string): PlanJson {
     );
   }
   if (!('planned_values' in parsed.data) && !('resource_changes' in parsed.data)) {
-    throw new PlanJsonError(
-      `${source} holds Terraform state, not a plan. Save a plan with \`terraform plan -out PLANFILE\` and pass \`terraform show -json PLANFILE\`.`,
-    );
+    throw new PlanJsonError(`${source} holds Terraform state, not a plan. Save a plan with \`terraform plan -out PLANFILE\` and pass \`terraform show -json PLANFILE\`.`);
   }
   return parsed.data;
 }

@@ -45,7 +45,10 @@ function referencesByAddress(plan: PlanJson): Map<string, string[]> {
       if (typeof entry.address !== 'string') continue;
       const refs: string[] = [];
       collectReferences(entry.expressions, refs);
-      result.set(`${prefix}${entry.address}`, refs.map((ref) => `${prefix}${ref}`));
+      result.set(
+        `${prefix}${entry.address}`,
+        refs.map((ref) => `${prefix}${ref}`),
+      );
     }
     for (const [name, call] of Object.entries(asRecord(record.module_calls))) visitModule(asRecord(call).module, `${prefix}module.${name}.`);
   };

@@ -150,9 +150,7 @@ function summarizeResource(change: ResourceChange, action: SummaryAction, goneOu
   } else if (action === 'update') {
     summary.reasons.push(...describeUpdates(change.type, values));
   } else if (action === 'create' && goneOutside) {
-    summary.reasons.push(
-      change.type === 'protector_token' ? 'revoked or deleted outside Terraform: a new token is created' : 'deleted outside Terraform: created again',
-    );
+    summary.reasons.push(change.type === 'protector_token' ? 'revoked or deleted outside Terraform: a new token is created' : 'deleted outside Terraform: created again');
   } else if (action === 'create' && !actionReason) {
     summary.reasons.push(change.type === 'protector_token' ? 'new token' : 'new resource');
   } else if (action === 'delete' && !actionReason) {
@@ -179,9 +177,7 @@ function summarizeResource(change: ResourceChange, action: SummaryAction, goneOu
   }
 
   if (change.type === 'protector_token' && summary.order === 'destroy-before-create') {
-    summary.warnings.push(
-      'destroy before create: revoking the only active token fails; add lifecycle { create_before_destroy = true } to this token',
-    );
+    summary.warnings.push('destroy before create: revoking the only active token fails; add lifecycle { create_before_destroy = true } to this token');
   }
   return summary;
 }

@@ -33,12 +33,7 @@ export function terraformShowJson(planFile: string | undefined, chdir: string | 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
-      else
-        reject(
-          new TerraformShowError(
-            `\`terraform ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit ${code}`}): ${stderr.trim() || 'no message'}`,
-          ),
-        );
+      else reject(new TerraformShowError(`\`terraform ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit ${code}`}): ${stderr.trim() || 'no message'}`));
     });
   });
 }

@@ -3,12 +3,15 @@
  * a `node` shebang. Terraform execs it as is. `npm run build:provider`, `protector provider
  * install` and the demo all build through here.
  */
-import { chmodSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT, packageVersion } from '../package-root';
+import { PROVIDER_BUNDLE } from './artifacts';
 import { protoDescriptorDefine } from './host/proto-descriptors';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
-export const PROVIDER_BUNDLE = join(REPO_ROOT, 'dist', 'provider', 'terraform-provider-protector');
+export { packageVersion, PROVIDER_BUNDLE };
+/** Building needs the sources, so this is always a clone of the repository. */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 export interface BuildResult {
   path: string;
@@ -17,12 +20,16 @@ export interface BuildResult {
   millis: number;
 }
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+export interface BuildOptions {
+  /**
+   * Start with a `#!/usr/bin/env node` line and be executable (default). Off for the script a
+   * single executable application embeds: it runs as plain CommonJS there.
+   */
+  shebang?: boolean;
 }
 
-export async function buildProvider(outfile = PROVIDER_BUNDLE): Promise<BuildResult> {
+export async function buildProvider(outfile = PROVIDER_BUNDLE, options: BuildOptions = {}): Promise<BuildResult> {
+  const shebang = options.shebang ?? true;
   const started = Date.now();
   // Loaded here: esbuild is a build-time tool, not something the CLI needs to start.
   const esbuild = await import('esbuild');
@@ -37,11 +44,11 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE): Promise<BuildRes
     // Error classes name themselves after their constructor (`new.target.name`).
     keepNames: true,
     legalComments: 'none',
-    banner: { js: '#!/usr/bin/env node' },
+    banner: shebang ? { js: '#!/usr/bin/env node' } : {},
     // The .proto files, precompiled: the provider does not parse them at start-up.
     define: protoDescriptorDefine(),
     logLevel: 'warning',
   });
-  chmodSync(outfile, 0o755);
+  if (shebang) chmodSync(outfile, 0o755);
   return { path: outfile, version: packageVersion(), bytes: statSync(outfile).size, millis: Date.now() - started };
 }

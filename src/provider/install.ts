@@ -8,7 +8,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PROVIDER_ADDRESS, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform } from '../api/rules';
 import { UsageError } from '../errors';
-import { buildProvider, packageVersion, PROVIDER_BUNDLE } from './bundle';
+import { isSourceCheckout, PACKAGE_ROOT, packageVersion } from '../package-root';
+import { PROVIDER_BUNDLE } from './artifacts';
 
 export { PROVIDER_ADDRESS, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, terraformPlatform };
 
@@ -39,8 +40,9 @@ export interface InstallResult {
 
 export async function installProvider(options: InstallOptions = {}): Promise<InstallResult> {
   const bundlePath = options.bundlePath ?? PROVIDER_BUNDLE;
-  if (!options.bundlePath && (options.rebuild || !existsSync(bundlePath))) await buildProvider(bundlePath);
-  if (!existsSync(bundlePath)) throw new UsageError('PROVIDER_BUNDLE_MISSING', `No provider bundle at ${bundlePath}. Run \`npm run build:provider\` first.`);
+  if (!options.bundlePath && options.rebuild) await rebuild(bundlePath);
+  else if (!options.bundlePath && !existsSync(bundlePath) && isSourceCheckout()) await rebuild(bundlePath);
+  if (!existsSync(bundlePath)) throw bundleMissing(bundlePath, Boolean(options.bundlePath));
 
   const version = options.version ?? packageVersion();
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
@@ -69,3 +71,26 @@ export function cliConfigFor(mirrorDir: string): string {
     '',
   ].join('\n');
 }
+
+/** Builds the bundle; only a clone has the sources and build tools for it. */
+async function rebuild(bundlePath: string): Promise<void> {
+  if (!isSourceCheckout()) {
+    throw new UsageError(
+      'PROVIDER_REBUILD_UNAVAILABLE',
+      `This installed cdktf-protector package (${PACKAGE_ROOT}) ships the provider prebuilt and cannot rebuild it. Run the command without --rebuild.`,
+    );
+  }
+  // Loaded here: the bundler and the .proto compiler are dev dependencies of a clone.
+  const { buildProvider } = require('./bundle') as typeof import('./bundle');
+  await buildProvider(bundlePath);
+}
+
+function bundleMissing(bundlePath: string, given: boolean): UsageError {
+  const fix = given
+    ? 'Pass the path of an existing provider executable.'
+    : `The installed cdktf-protector package (${PACKAGE_ROOT}) is incomplete: reinstall it (\`npm install cdktf-protector\`).`;
+  return new UsageError('PROVIDER_BUNDLE_MISSING', `No provider executable at ${bundlePath}. ${fix}`);
+}
+
+// The constructs reach src/provider/ only through this module (test/unit/architecture).
+export { packageHashH1, withProviderLock } from './lock-file';

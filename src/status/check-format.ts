@@ -23,7 +23,12 @@ export function formatCheckMarkdown(report: CheckReport): string {
   if (report.ok) {
     lines.push(`OK: ${report.configurations} configuration(s), nothing due within ${report.dueWithin} (checked ${report.checkedAt}).`);
   } else {
-    lines.push(`**${report.findings.length} finding(s)** (checked ${report.checkedAt}, due within ${report.dueWithin})`, '', '| Finding | Configuration | What to do |', '|---|---|---|');
+    lines.push(
+      `**${report.findings.length} finding(s)** (checked ${report.checkedAt}, due within ${report.dueWithin})`,
+      '',
+      '| Finding | Configuration | What to do |',
+      '|---|---|---|',
+    );
     for (const finding of report.findings) lines.push(`| ${finding.kind} | \`${finding.configurationId}\` | ${cell(finding.message)} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -13,9 +13,7 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 100;
 
 export async function collectStatus(client: ProtectorClient, configurationId?: string): Promise<ConfigurationStatus[]> {
-  const configurations = configurationId
-    ? [await client.getConnectionConfiguration(configurationId)]
-    : await listAllConfigurations(client);
+  const configurations = configurationId ? [await client.getConnectionConfiguration(configurationId)] : await listAllConfigurations(client);
   const statuses: ConfigurationStatus[] = [];
   for (const configuration of configurations) {
     const id = configuration.connectionConfigurationId;

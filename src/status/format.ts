@@ -21,9 +21,7 @@ export function formatStatusText(statuses: ConfigurationStatus[], now: number = 
     if (instances.length === 0) lines.push('    none seen');
     for (const instance of instances) {
       const seen = formatAge(now - Date.parse(instance.lastHeartbeatAt));
-      lines.push(
-        `    ${instance.instanceId.padEnd(20)} ${instance.status.padEnd(8)} ${instance.tokenId} ${instance.tokenFingerprint}  last seen ${seen} ago`,
-      );
+      lines.push(`    ${instance.instanceId.padEnd(20)} ${instance.status.padEnd(8)} ${instance.tokenId} ${instance.tokenFingerprint}  last seen ${seen} ago`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -44,7 +44,10 @@ export function managedTokensOf(text: string, source: string): ManagedToken[] {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new UsageError('STATUS_USAGE', `--state ${source} is not JSON: pass a Terraform working directory, \`terraform show -json\` output or a terraform.tfstate file.`);
+    throw new UsageError(
+      'STATUS_USAGE',
+      `--state ${source} is not JSON: pass a Terraform working directory, \`terraform show -json\` output or a terraform.tfstate file.`,
+    );
   }
   const tokens: ManagedToken[] = [];
   const add = (address: string, attributes: unknown, deposed: boolean) => {

@@ -22,11 +22,11 @@ const LEVELS: Record<string, Annotation['level']> = {
 
 /** Every annotation (info, warning, error) added below `root`. */
 export function annotationsOf(root: IConstruct): Annotation[] {
-  return root.node.findAll().flatMap((node) =>
-    node.node.metadata
-      .filter((entry) => entry.type in LEVELS)
-      .map((entry) => ({ level: LEVELS[entry.type], path: node.node.path, message: String(entry.data) })),
-  );
+  return root.node
+    .findAll()
+    .flatMap((node) =>
+      node.node.metadata.filter((entry) => entry.type in LEVELS).map((entry) => ({ level: LEVELS[entry.type], path: node.node.path, message: String(entry.data) })),
+    );
 }
 
 /** A fresh stack with a configured protector provider that does not install the bundle at synth. */

@@ -82,9 +82,7 @@ export async function spawnEmulator(opts: { dataDir?: string; section?: string; 
     // Bounded: keep the last 64 KiB for failure messages.
     stderr = (stderr + chunk).slice(-65536);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const cleanup = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
@@ -197,9 +195,7 @@ function controlOf(emu: { url: string }): EmulatorControl {
       await call('DELETE', '/faults');
     },
     expireLicense: async (connectionConfigurationId) =>
-      ExpireLicenseResponseSchema.parse(
-        await call('POST', '/license/expire', connectionConfigurationId ? { connectionConfigurationId } : {}),
-      ).revokedTokens,
+      ExpireLicenseResponseSchema.parse(await call('POST', '/license/expire', connectionConfigurationId ? { connectionConfigurationId } : {})).revokedTokens,
     stats: async () => EmulatorStatsSchema.parse(await call('GET', '/stats')),
   };
 }
@@ -268,13 +264,7 @@ function edgeGridFor(clientToken: string, clientSecret: string, accessToken: str
 }
 
 /** Sends one request signed by akamai-edgegrid. `body` is sent as JSON (a string as is). */
-export async function signedRequest(
-  emu: EmulatorEndpoint,
-  method: string,
-  pathAndQuery: string,
-  body?: unknown,
-  opts: SignOptions = {},
-): Promise<SignedResponse> {
+export async function signedRequest(emu: EmulatorEndpoint, method: string, pathAndQuery: string, body?: unknown, opts: SignOptions = {}): Promise<SignedResponse> {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const { url, authorization } = edgeGridAuthorization(emu, method, pathAndQuery, text, opts);
   return sendRaw(url, method, { Authorization: authorization, ...opts.headers }, text);

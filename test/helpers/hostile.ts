@@ -8,8 +8,32 @@ import fc from 'fast-check';
 
 /** Pieces that break naive escaping, terminals, logs or file systems. */
 const NASTY_PIECES = [
-  '\u0000', '\n', '\r\n', '\t', '\u0007', '\u001b[31m', '\u001b]0;pwned\u0007', '\u202e', '\u2066', '\u200f', '\ufeff',
-  '\ud800', '"', "'", '`', '\\', '${var.x}', '%{ if true }', '<script>', '../', '/', ' ', '\u00a0', '😀', 'ǅ', '\u0301',
+  '\u0000',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u0007',
+  '\u001b[31m',
+  '\u001b]0;pwned\u0007',
+  '\u202e',
+  '\u2066',
+  '\u200f',
+  '\ufeff',
+  '\ud800',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '${var.x}',
+  '%{ if true }',
+  '<script>',
+  '../',
+  '/',
+  ' ',
+  '\u00a0',
+  '😀',
+  'ǅ',
+  '\u0301',
 ];
 
 export const nastyString: fc.Arbitrary<string> = fc
@@ -25,10 +49,7 @@ export const hugeString: fc.Arbitrary<string> = fc
  * Strings that look like token values (32+ characters of base64url, the alphabet of the API's
  * token values, e.g. `aap_` + 43 characters). Must never appear in any diagnostic or error.
  */
-export const tokenLike: fc.Arbitrary<string> = fc.oneof(
-  fc.stringMatching(/^[A-Za-z0-9_-]{40,96}$/),
-  fc.stringMatching(/^aap_[A-Za-z0-9_-]{43}$/),
-);
+export const tokenLike: fc.Arbitrary<string> = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{40,96}$/), fc.stringMatching(/^aap_[A-Za-z0-9_-]{43}$/));
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: nastyString },

@@ -264,10 +264,12 @@ const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]
 function verifySigV4(request: IncomingMessage, body: Buffer): string {
   const authorization = String(request.headers.authorization ?? '');
   const match = AUTHORIZATION.exec(authorization);
-  if (!match) throw new AwsError('IncompleteSignature', 'The request has no SigV4 Authorization header (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...).');
+  if (!match)
+    throw new AwsError('IncompleteSignature', 'The request has no SigV4 Authorization header (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...).');
   const [, accessKeyId, date, region, service, signedHeaderList, signature] = match as unknown as string[];
   const amzDate = String(request.headers['x-amz-date'] ?? '');
-  if (!/^\d{8}T\d{6}Z$/.test(amzDate) || !amzDate.startsWith(date!)) throw new AwsError('IncompleteSignature', 'X-Amz-Date is missing or does not match the credential scope date.');
+  if (!/^\d{8}T\d{6}Z$/.test(amzDate) || !amzDate.startsWith(date!))
+    throw new AwsError('IncompleteSignature', 'X-Amz-Date is missing or does not match the credential scope date.');
   if (service !== 'secretsmanager') throw new AwsError('InvalidSignatureException', `Credential should be scoped to service secretsmanager, not ${service}.`);
   if (region !== TEST_REGION) throw new AwsError('InvalidSignatureException', `Credential should be scoped to region ${TEST_REGION}, not ${region}.`);
   if (accessKeyId !== TEST_ACCESS_KEY_ID) throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');

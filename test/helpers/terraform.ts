@@ -11,7 +11,7 @@ import { buildProvider, PROVIDER_BUNDLE, REPO_ROOT } from '../../src/provider/bu
 import { cliConfigFor, installProvider } from '../../src/provider/install';
 
 /** Newest modification time of the files the bundle is made from. */
-function newestSourceMtime(): number {
+export function newestSourceMtime(): number {
   let newest = statSync(join(REPO_ROOT, 'package.json')).mtimeMs;
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -66,10 +66,12 @@ export interface TerraformWorkspace {
 export interface WorkspaceOptions {
   hcl: string;
   env?: NodeJS.ProcessEnv;
+  /** The provider file to install into the workspace's mirror; default the bundle. */
+  provider?: string;
 }
 
 export async function createTerraformWorkspace(options: WorkspaceOptions): Promise<TerraformWorkspace> {
-  const bundlePath = await buildProviderOnce();
+  const bundlePath = options.provider ?? (await buildProviderOnce());
   const dir = mkdtempSync(join(tmpdir(), 'protector-tf-'));
   const mirrorDir = join(dir, '.mirror');
   await installProvider({ mirrorDir, bundlePath });

@@ -75,10 +75,7 @@ function refuseRealCredentials(edgercPath: string, section: string): void {
 function checkLoopbackHost(host: string): string {
   const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
   if (!loopback) {
-    throw new UsageError(
-      'EMULATOR_HOST_NOT_LOOPBACK',
-      `--host ${host} is not a loopback address; the emulator only listens on this machine (use 127.0.0.1 or ::1).`,
-    );
+    throw new UsageError('EMULATOR_HOST_NOT_LOOPBACK', `--host ${host} is not a loopback address; the emulator only listens on this machine (use 127.0.0.1 or ::1).`);
   }
   return host;
 }

@@ -35,7 +35,7 @@ async function runInstance(flags: RawInstanceOptions): Promise<void> {
   let source: import('../../instance').TokenSource | undefined;
   if (options.awsSecret) {
     // The AWS SDK is loaded only for --aws-secret-id (by aws-secret.ts itself).
-      const { AwsSecretTokenSource } = require('../../instance/aws-secret') as typeof import('../../instance/aws-secret');
+    const { AwsSecretTokenSource } = require('../../instance/aws-secret') as typeof import('../../instance/aws-secret');
     source = await AwsSecretTokenSource.open(options.awsSecret, eventLogger(options, log));
   }
   const simulator = new InstanceSimulator(options, log, source);

@@ -27,7 +27,7 @@ export function register(program: Command): void {
     )
     .argument('[plan-json...]', 'files holding `terraform show -json PLANFILE` output, or - for stdin')
     .option('--plan <planfile>', 'saved plan (`terraform plan -out PLANFILE`); runs `terraform show -json` in its directory. Repeat it for several stacks', collect, [])
-    .option('--chdir <dir>', 'Terraform working directory for every --plan (like terraform -chdir); default: each plan file\'s own directory')
+    .option('--chdir <dir>', "Terraform working directory for every --plan (like terraform -chdir); default: each plan file's own directory")
     .option('--format <format>', 'text, json or markdown (for a pull/merge request comment)', 'text')
     .option('--marker <name>', 'markdown: the hidden marker line a CI job finds its sticky comment by', 'protector-plan-summary')
     .action(async (planJson: string[], flags: SummaryFlags) => {
@@ -60,7 +60,7 @@ async function runSummary(planJson: string[], flags: SummaryFlags): Promise<void
   const summaries = require('../../plan-summary') as typeof import('../../plan-summary');
   const inputs: Array<{ title: string; json: string; source: string }> = [];
   if (flags.plan.length > 0) {
-      const { terraformShowJson } = require('../../plan-summary/terraform-show') as typeof import('../../plan-summary/terraform-show');
+    const { terraformShowJson } = require('../../plan-summary/terraform-show') as typeof import('../../plan-summary/terraform-show');
     const located = flags.plan.map((file) => locatePlan(file, flags.chdir));
     for (const { file, where, title } of located) {
       inputs.push({ title, json: await terraformShowJson(file, where), source: `terraform show -json ${file}` });

@@ -1,13 +1,22 @@
 /**
  * `protector provider install [--mirror DIR]`: puts the Terraform provider into a filesystem
  * mirror and prints the CLI configuration that makes `terraform init` use it offline.
+ * `protector provider mirror --out DIR`: lays out released provider zips as a packed filesystem
+ * mirror and a static network mirror, and prints the CLI configuration of each.
  */
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { UsageError } from '../../errors';
 
 interface InstallFlags {
   mirror?: string;
   rebuild?: boolean;
+}
+
+interface MirrorFlags {
+  out: string;
+  release?: string;
+  url: string;
 }
 
 export function register(program: Command): void {
@@ -27,11 +36,31 @@ export function register(program: Command): void {
       process.stdout.write(
         `Installed protector-iac/protector v${result.version} (${result.platform}) at\n  ${result.installedPath}\n\n` +
           (implied
-            ? 'This is Terraform\'s implied local mirror: `terraform init` finds it without further setup.\n' +
+            ? "This is Terraform's implied local mirror: `terraform init` finds it without further setup.\n" +
               'To pin installation explicitly, put this in your Terraform CLI configuration (~/.terraformrc or TF_CLI_CONFIG_FILE):\n\n'
             : 'Put this in your Terraform CLI configuration (~/.terraformrc, or a file named by TF_CLI_CONFIG_FILE):\n\n') +
           `${result.cliConfig}\n` +
-          'After reinstalling the same version, run `terraform init -upgrade` (the lock file pins the previous build\'s checksum).\n',
+          "After reinstalling the same version, run `terraform init -upgrade` (the lock file pins the previous build's checksum).\n",
+      );
+    });
+  provider
+    .command('mirror')
+    .description('Lay out released provider zips as a packed filesystem mirror and a static network mirror (for any HTTPS server).')
+    .requiredOption('--out <dir>', 'folder to write packed/ (filesystem mirror) and network/ (network mirror files) into')
+    .option('--release <dir>', "folder of one release: its zips and SHA256SUMS (default: this clone's dist/release/VERSION, built by npm run release)")
+    .option('--url <url>', 'HTTPS URL that will serve network/, for the printed CLI configuration', 'https://terraform-mirror.example.com/providers/')
+    .action((flags: MirrorFlags) => {
+      const { writeMirror, packedMirrorConfig, networkMirrorConfig } = require('../../provider/mirror') as typeof import('../../provider/mirror');
+      const { RELEASE_DIR } = require('../../provider/artifacts') as typeof import('../../provider/artifacts');
+      const { packageVersion } = require('../../package-root') as typeof import('../../package-root');
+      if (!/^https:\/\/[^/]+(\/.*)?\/$/.test(flags.url)) {
+        throw new UsageError('INVALID_MIRROR_URL', `--url "${flags.url}" must be an https:// URL ending in "/" (Terraform reads network mirrors over HTTPS only).`);
+      }
+      const result = writeMirror({ releaseDir: flags.release ?? join(RELEASE_DIR, packageVersion()), outDir: flags.out });
+      process.stdout.write(
+        `Mirrored protector-iac/protector v${result.version} (${result.platforms.join(', ')}).\n\n` +
+          `Packed filesystem mirror: ${result.packedDir}\nCLI configuration (~/.terraformrc or TF_CLI_CONFIG_FILE):\n\n${packedMirrorConfig(result.packedDir)}\n` +
+          `Network mirror files: ${result.networkDir}\nServe that folder at ${flags.url}, then use:\n\n${networkMirrorConfig(flags.url)}`,
       );
     });
 }

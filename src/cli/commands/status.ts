@@ -27,7 +27,12 @@ export function register(program: Command): void {
     .option('--json', 'print JSON instead of text')
     .option('--check', 'exit 1 with one line per finding (overdue or due soon, at the 2-token cap, instances on an old token, unmanaged tokens); for a scheduled job')
     .option('--due-within <duration>', '--check: a token due within this is a finding', '14d')
-    .option('--state <dir-or-file>', '--check: Terraform working directory or state JSON whose protector_token resources are checked (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option(
+      '--state <dir-or-file>',
+      '--check: Terraform working directory or state JSON whose protector_token resources are checked (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
     .option('--format <format>', '--check: text, json or markdown (default text; --json means json)')
     .action(async (flags: StatusFlags) => {
       await runStatus(flags);

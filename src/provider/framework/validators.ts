@@ -38,7 +38,10 @@ export function firstProblem(validate: Validator | readonly Validator[] | undefi
  * echoed raw, a hostile value could reorder the text of the diagnostic that shows it.
  */
 export const quote = (value: unknown): string =>
-  (JSON.stringify(value) ?? String(value)).replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  (JSON.stringify(value) ?? String(value)).replace(
+    /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Strings

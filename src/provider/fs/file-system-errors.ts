@@ -53,16 +53,12 @@ export function fileSystemError(error: unknown, at: string, ctx: FileContext): E
   const change = `Change ${ctx.setting} to a file on a regular, writable file system, such as "/etc/protector/token"`;
   const pseudo = pseudoFileSystemOf(at);
   if (pseudo) {
-    return new FileSystemUsageError(
-      `${cannot}: ${at} is on ${pseudo}, a kernel file system where files and directories cannot be created (${code}). ${change}.`,
-    );
+    return new FileSystemUsageError(`${cannot}: ${at} is on ${pseudo}, a kernel file system where files and directories cannot be created (${code}). ${change}.`);
   }
   switch (code) {
     case 'EEXIST':
     case 'ENOTDIR':
-      return new FileSystemUsageError(
-        `${cannot}: ${at} is a file, not a directory, so it cannot hold ${ctx.file}. ${change}, or move that file out of the way.`,
-      );
+      return new FileSystemUsageError(`${cannot}: ${at} is a file, not a directory, so it cannot hold ${ctx.file}. ${change}, or move that file out of the way.`);
     case 'EISDIR':
       return new FileSystemUsageError(
         `${cannot}: ${at} is a directory, and ${ctx.setting} must name a file. Change it to a file name such as ` +
@@ -82,8 +78,7 @@ export function fileSystemError(error: unknown, at: string, ctx: FileContext): E
       return new FileSystemUsageError(`${cannot}: ${at} is a loop of symbolic links. ${change}, or fix the links.`);
     case 'ENOENT':
       return new FileSystemUsageError(
-        `${cannot}: the file system refused to create ${at} although its parent exists (ENOENT), as kernel and ` +
-          `special file systems do. ${change}.`,
+        `${cannot}: the file system refused to create ${at} although its parent exists (ENOENT), as kernel and ` + `special file systems do. ${change}.`,
       );
     case 'ENOSPC':
     case 'EDQUOT':

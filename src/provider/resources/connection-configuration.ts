@@ -6,14 +6,7 @@
  * in `protector_token`, whose first instance takes over from the initial token.
  */
 import type { ConnectionConfiguration, CreateConnectionConfigurationRequest, Target, UpdateConnectionConfigurationRequest } from '../../api/schemas';
-import {
-  ConfigurationNameSchema,
-  ConnectionConfigurationIdSchema,
-  ContractIdSchema,
-  DescriptionSchema,
-  GroupIdSchema,
-  TargetSchema,
-} from '../../api/schemas';
+import { ConfigurationNameSchema, ConnectionConfigurationIdSchema, ContractIdSchema, DescriptionSchema, GroupIdSchema, TargetSchema } from '../../api/schemas';
 import { NotFoundError } from '../../api/errors';
 import type { Diagnostics, HandlerContext, ModelOf, ObjectSchema, Planned, PlanRequest } from '../provider-deps';
 import { defineResource, Unknown } from '../provider-deps';

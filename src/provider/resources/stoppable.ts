@@ -7,10 +7,7 @@ import { ExternalError } from '../../errors';
 
 export class StoppedByTerraformError extends ExternalError {
   constructor(what: string) {
-    super(
-      'STOPPED_BY_TERRAFORM',
-      `Terraform was interrupted while the provider ${what}. Nothing was left half-done; run terraform apply again to finish.`,
-    );
+    super('STOPPED_BY_TERRAFORM', `Terraform was interrupted while the provider ${what}. Nothing was left half-done; run terraform apply again to finish.`);
   }
 }
 

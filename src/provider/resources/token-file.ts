@@ -39,8 +39,7 @@ const schema = {
     token_id: {
       type: 'string',
       required: true,
-      description:
-        'The token to write, usually `protector_token.NAME.id`. When it changes (a rotation), the file is rewritten in place with the new token.',
+      description: 'The token to write, usually `protector_token.NAME.id`. When it changes (a rotation), the file is rewritten in place with the new token.',
       validate: tokenId,
     },
     path: {
@@ -72,7 +71,7 @@ const schema = {
       useStateForUnknown: true,
       nullable: true,
       description:
-        'SHA-256 (hex) of the file as found on the last refresh; null when the file is missing. It differs from the token\'s hash when the file was changed outside Terraform, and the file is then rewritten.',
+        "SHA-256 (hex) of the file as found on the last refresh; null when the file is missing. It differs from the token's hash when the file was changed outside Terraform, and the file is then rewritten.",
     },
   },
 } as const satisfies ObjectSchema;

@@ -34,12 +34,13 @@ export async function warnAboutUnmanagedTokens({ prior, planned }: PlannedToken,
   const initial = await initialTokenIdOf(configId, ctx).catch(() => undefined);
   const createdAt = typeof prior.created_at === 'string' ? Date.parse(prior.created_at) : Number.NaN;
   const rotates = planned.rotate_after === Unknown || keepersChange(prior.keepers, planned.keepers) || planned.connection_configuration_id !== configId;
-  const reported = others.filter(
-    (token) => token.tokenId !== initial && (rotates || Number.isNaN(createdAt) || Date.parse(token.createdAt) > createdAt),
-  );
+  const reported = others.filter((token) => token.tokenId !== initial && (rotates || Number.isNaN(createdAt) || Date.parse(token.createdAt) > createdAt));
   for (const token of reported) {
     ctx.log.info('active token not managed by this resource', { configuration_id: configId, token_id: token.tokenId, fingerprint: token.fingerprint });
-    ctx.diagnostics.warning('Active Token Not Managed By This Resource', detailOf(token, { tokenId: prior.id, fingerprint: typeof prior.fingerprint === 'string' ? prior.fingerprint : 'fingerprint unknown' }, configId, rotates));
+    ctx.diagnostics.warning(
+      'Active Token Not Managed By This Resource',
+      detailOf(token, { tokenId: prior.id, fingerprint: typeof prior.fingerprint === 'string' ? prior.fingerprint : 'fingerprint unknown' }, configId, rotates),
+    );
   }
 }
 

@@ -60,8 +60,22 @@ export interface AwsVm {
 /** A simulated Protector VM reading its token from the secret (`follow: false`: only at boot). */
 export function startAwsVm(emulatorUrl: string, sm: SecretsManagerDouble, id: string, secretId: string, opts: { follow?: boolean } = {}): AwsVm {
   const args = [
-    BIN, 'instance', '--endpoint', emulatorUrl, '--aws-secret-id', secretId, '--aws-endpoint', sm.url,
-    '--aws-refresh-interval', `${REFRESH_MS}ms`, '--id', id, '--deployment-type', 'reverse_proxy', '--interval', `${HEARTBEAT_MS}ms`,
+    BIN,
+    'instance',
+    '--endpoint',
+    emulatorUrl,
+    '--aws-secret-id',
+    secretId,
+    '--aws-endpoint',
+    sm.url,
+    '--aws-refresh-interval',
+    `${REFRESH_MS}ms`,
+    '--id',
+    id,
+    '--deployment-type',
+    'reverse_proxy',
+    '--interval',
+    `${HEARTBEAT_MS}ms`,
   ];
   if (opts.follow === false) args.push('--no-follow');
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: awsEnv(), stdio: ['ignore', 'pipe', 'pipe'] });

@@ -160,9 +160,7 @@ describeWithAws('plain HCL: examples/hcl-aws-secrets-manager', () => {
     for (const value of values) expect(wholeState.includes(value)).toBe(false);
     // AND the provider and the SDK made only signed calls of emulated operations
     expectOnlySignedKnownCalls(sm);
-    expect(new Set(sm.calls.map((call) => call.operation))).toEqual(
-      new Set(['CreateSecret', 'DescribeSecret', 'GetResourcePolicy', 'PutSecretValue', 'GetSecretValue']),
-    );
+    expect(new Set(sm.calls.map((call) => call.operation))).toEqual(new Set(['CreateSecret', 'DescribeSecret', 'GetResourcePolicy', 'PutSecretValue', 'GetSecretValue']));
     expect(sm.calls.filter((call) => call.operation === 'PutSecretValue')).toHaveLength(3);
   });
 

@@ -96,17 +96,31 @@ test('a two-stack rotation plan in one Markdown comment, then status --check fai
   expect(polls.length).toBeGreaterThanOrEqual(2);
   expect(polls[0]).toMatch(/\[INFO\].*still used by prod-vm-stuck \((GOOD|WARNING), last heartbeat \d+(ms|s) ago\); waited \d+(ms|s)? ?.* of 3s/);
   const error = (timedOut.stdout + timedOut.stderr).replace(/\s+/g, ' ').split('Error: Drain Timeout')[1] ?? '';
-  expect(error).toMatch(/An instance counts while its last heartbeat is under 5 minutes old \(status GOOD or WARNING\): one that stopped or was removed recently keeps the drain waiting/);
+  expect(error).toMatch(
+    /An instance counts while its last heartbeat is under 5 minutes old \(status GOOD or WARNING\): one that stopped or was removed recently keeps the drain waiting/,
+  );
 
   // WHEN staging is due, production's keepers change, and each stack saves its plan
   const due = Date.parse((await client.getToken(stagingToken.configurationId, stagingToken.tokenId)).createdAt) + 26_000;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-  for (const [s, generation] of [[staging, 0], [production, 2]] as const) {
+  for (const [s, generation] of [
+    [staging, 0],
+    [production, 2],
+  ] as const) {
     const plan = await s.workspace.run(['plan', '-input=false', '-no-color', '-out=plan.tfplan', `-var=generation=${generation}`]);
     expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
   }
   const summary = await protector(
-    ['plan', 'summary', '--format', 'markdown', '--plan', path.join(root, 'stacks', 'staging', 'plan.tfplan'), '--plan', path.join(root, 'stacks', 'production', 'plan.tfplan')],
+    [
+      'plan',
+      'summary',
+      '--format',
+      'markdown',
+      '--plan',
+      path.join(root, 'stacks', 'staging', 'plan.tfplan'),
+      '--plan',
+      path.join(root, 'stacks', 'production', 'plan.tfplan'),
+    ],
     { TF_CLI_CONFIG_FILE: staging.workspace.cliConfigFile },
   );
 
@@ -129,15 +143,23 @@ test('a two-stack rotation plan in one Markdown comment, then status --check fai
   });
   expect(check.stderr).toBe('');
   expect(check.code).toBe(1);
-  const kinds = check.stdout.trimEnd().split('\n').map((line) => line.split(':')[0]);
+  const kinds = check.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(':')[0]);
   expect(kinds).toEqual(expect.arrayContaining(['OVERDUE', 'AT_CAP', 'STALE_INSTANCE']));
   expect(check.stdout).toMatch(new RegExp(`^OVERDUE: token ${stagingToken.tokenId} .*protector_token\\.app in .*is overdue`, 'm'));
-  expect(check.stdout).toMatch(new RegExp(`^AT_CAP: ${previous.configurationId} has 2 active tokens.*${previous.tokenId} is the previous token of protector_token\\.app`, 'm'));
+  expect(check.stdout).toMatch(
+    new RegExp(`^AT_CAP: ${previous.configurationId} has 2 active tokens.*${previous.tokenId} is the previous token of protector_token\\.app`, 'm'),
+  );
   for (const value of [...tokenValues(staging), ...tokenValues(production)]) expect(check.stdout).not.toContain(value);
 
   const keep = process.env.PROTECTOR_CI_OUTPUT_DIR;
   if (keep) {
     writeFileSync(path.join(keep, 'two-stack-summary.md'), md);
-    writeFileSync(path.join(keep, 'status-check.txt'), `$ protector status --check --state stacks/staging --state stacks/production\n${check.stdout}(exit ${check.code})\n`);
+    writeFileSync(
+      path.join(keep, 'status-check.txt'),
+      `$ protector status --check --state stacks/staging --state stacks/production\n${check.stdout}(exit ${check.code})\n`,
+    );
   }
 });

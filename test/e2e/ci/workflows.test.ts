@@ -61,7 +61,11 @@ test('pull request: the steps the rehearsal runs, a sticky comment by marker, an
   expect(job.steps.filter((s) => s.run).map((s) => s.name)).toEqual([...PIPELINE_STEPS.pullRequest]);
   expect(job.steps.find((s) => s.name === 'Summarize the plans')!.run).toContain('protector plan summary --format markdown');
   expect(job.steps.find((s) => s.name === 'Update the sticky comment')!.run).toMatch(/startswith.*marker[\s\S]*PATCH/);
-  expect(Object.keys(job.env ?? {}).filter((key) => key.startsWith('AKAMAI_')).sort()).toEqual(['AKAMAI_ACCESS_TOKEN', 'AKAMAI_CLIENT_SECRET', 'AKAMAI_CLIENT_TOKEN', 'AKAMAI_HOST']);
+  expect(
+    Object.keys(job.env ?? {})
+      .filter((key) => key.startsWith('AKAMAI_'))
+      .sort(),
+  ).toEqual(['AKAMAI_ACCESS_TOKEN', 'AKAMAI_CLIENT_SECRET', 'AKAMAI_CLIENT_TOKEN', 'AKAMAI_HOST']);
   expect(job.steps.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(false);
   expect(read(path.join(WORKFLOWS, 'protector-plan.yml'))).toMatch(/never\s+# uploaded as artifacts|NEVER\s*\n?\s*#?\s*uploaded as artifacts/);
 });

@@ -127,7 +127,7 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
   test('deploys, then rotates staging on a keepers change and leaves production alone', async () => {
     // WHEN the example is deployed the first time
     const printed: string[] = [];
-    printed.push(await cdktf('deploy', STACK, '--auto-approve', '--skip-provider-lock'));
+    printed.push(await cdktf('deploy', STACK, '--auto-approve'));
     // THEN each environment has one active token, written to its file
     const first = await outputs();
     for (const environment of ['production', 'staging']) {
@@ -141,7 +141,7 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
     const policies = JSON.parse(fs.readFileSync(env.PROTECTOR_POLICIES!, 'utf8'));
     policies.staging.keepers = { reason: 'rotate-now' };
     fs.writeFileSync(env.PROTECTOR_POLICIES!, JSON.stringify(policies));
-    const diff = await cdktf('diff', STACK, '--skip-provider-lock');
+    const diff = await cdktf('diff', STACK);
     printed.push(diff);
     // THEN the diff replaces the staging token, and only it
     expect(diff).toMatch(/# protector_token\.staging_Token_\w+ \(staging\/Token\) must be replaced/);
@@ -150,7 +150,7 @@ describe('cdktf deploy of examples/reverse-proxy-vm against the emulator', () =>
     expect(diff).toMatch(/protector_token\.production_Token_\w+: Refreshing state/);
 
     // WHEN deployed again
-    printed.push(await cdktf('deploy', STACK, '--auto-approve', '--skip-provider-lock'));
+    printed.push(await cdktf('deploy', STACK, '--auto-approve'));
     // THEN staging rotated: new token in the file, the old one revoked; production unchanged
     const second = await outputs();
     expect(second.staging_token_id).not.toBe(first.staging_token_id);

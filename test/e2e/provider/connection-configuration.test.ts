@@ -114,6 +114,8 @@ describe.each([
     write({ name: 'bad', deploymentType: 'kubernetes', ports: [443] });
     const plan = await tf(workspace, ['plan'], 1);
     expect(plan.stderr).toContain('Error: Target Not Allowed For Kubernetes');
-    expect(plan.stderr).toMatch(/with protector_connection_configuration\.edge,\s+on main\.tf line \d+, in resource "protector_connection_configuration" "edge":\s+\d+:\s+host\s+= "origin\.example\.com"/);
+    expect(plan.stderr).toMatch(
+      /with protector_connection_configuration\.edge,\s+on main\.tf line \d+, in resource "protector_connection_configuration" "edge":\s+\d+:\s+host\s+= "origin\.example\.com"/,
+    );
   }, 60_000);
 });

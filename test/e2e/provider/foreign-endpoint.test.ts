@@ -72,6 +72,10 @@ test('a destroy against a server that is not the token API fails and keeps every
   // used to count a 404 as done).
   const destroy = await tf(workspace, ['destroy', '-auto-approve', '-refresh=false'], 1);
   expect(oneLine(destroy.stdout + destroy.stderr)).toContain(foreign.url);
-  expect(stateResources(workspace).map((r) => r.type).sort()).toEqual(['protector_connection_configuration', 'protector_token']);
+  expect(
+    stateResources(workspace)
+      .map((r) => r.type)
+      .sort(),
+  ).toEqual(['protector_connection_configuration', 'protector_token']);
   expect(JSON.parse(readFileSync(join(workspace.dir, 'terraform.tfstate'), 'utf8')).resources).toEqual(JSON.parse(stateBefore).resources);
 }, 240_000);

@@ -94,10 +94,7 @@ export interface RotationWorld {
   close(): Promise<void>;
 }
 
-export async function createRotationWorld(
-  setup: RotationSetup,
-  emulatorLog?: (line: string) => void,
-): Promise<RotationWorld> {
+export async function createRotationWorld(setup: RotationSetup, emulatorLog?: (line: string) => void): Promise<RotationWorld> {
   const emulator = await startInProcessEmulator({ log: emulatorLog ?? false });
   let workspace: TerraformWorkspace | undefined;
   try {
@@ -116,8 +113,7 @@ export async function createRotationWorld(
       client,
       hostsDir,
       tokenFile: (host) => path.join(hostsDir, `host-${host}`, 'token'),
-      apply: (generation, timeoutMs) =>
-        ws.run(['apply', '-auto-approve', '-input=false', '-no-color', `-var=generation=${generation}`], { timeoutMs }),
+      apply: (generation, timeoutMs) => ws.run(['apply', '-auto-approve', '-input=false', '-no-color', `-var=generation=${generation}`], { timeoutMs }),
       outputs: async () => {
         const result = await ws.run(['output', '-json', '-no-color']);
         const parsed = z

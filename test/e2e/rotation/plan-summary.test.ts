@@ -44,8 +44,9 @@ test('summarizes a saved rotation plan with its reason and without any token val
   const plan = await world.workspace.run(['plan', '-input=false', '-no-color', '-out=rotation.tfplan', '-var=generation=1']);
   expect(plan.code).toBe(0);
   const state = readFileSync(path.join(world.workspace.dir, 'terraform.tfstate'), 'utf8');
-  const tokenValue = (JSON.parse(state) as { resources: Array<{ type: string; instances: Array<{ attributes: { value?: string } }> }> }).resources
-    .find((r) => r.type === 'protector_token')!.instances[0]!.attributes.value!;
+  const tokenValue = (JSON.parse(state) as { resources: Array<{ type: string; instances: Array<{ attributes: { value?: string } }> }> }).resources.find(
+    (r) => r.type === 'protector_token',
+  )!.instances[0]!.attributes.value!;
   expect(tokenValue.length).toBeGreaterThan(20);
   // The raw JSON does hold it: that is why the summary must redact.
   const raw = await world.workspace.run(['show', '-json', 'rotation.tfplan']);
@@ -75,7 +76,7 @@ test('a plan file that does not exist is a usage error (exit 2) saying how to sa
   expect(result.stderr).toMatch(/--plan missing\.tfplan: no such file in .*; save a plan with `terraform plan -out missing\.tfplan`/);
 });
 
-test('a file that is not a saved plan is reported with terraform\'s reason (exit 3)', async () => {
+test("a file that is not a saved plan is reported with terraform's reason (exit 3)", async () => {
   const result = await protector(['plan', 'summary', '--plan', 'main.tf', '--chdir', world.workspace.dir], {
     TF_CLI_CONFIG_FILE: world.workspace.cliConfigFile,
   });

@@ -149,7 +149,7 @@ describeWithPostgres('two applies on one pg-backed state racing a due rotation',
     await waitUntilOnToken(client, configurationId, ['vm-0', 'vm-1'], current);
   });
 
-  test('without -lock-timeout: the second run fails with Terraform\'s lock error while the first rotates', async () => {
+  test("without -lock-timeout: the second run fails with Terraform's lock error while the first rotates", async () => {
     await untilDue();
     const before = await generatedTokens();
     // WHEN the second checkout applies while the first is in the middle of the rotation

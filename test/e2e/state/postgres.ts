@@ -31,7 +31,7 @@ export function postgresAvailability(env: NodeJS.ProcessEnv = process.env, binDi
     kind: 'missing',
     reason:
       `no PostgreSQL for the shared-state tests: ${PG_URL_VARIABLE} is not set and ${binDir} does not exist. ` +
-      'Run the tests through .ci/run (it installs and starts PostgreSQL), or install Debian\'s postgresql-15 ' +
+      "Run the tests through .ci/run (it installs and starts PostgreSQL), or install Debian's postgresql-15 " +
       `(apt-get install -y postgresql-15), or set ${PG_URL_VARIABLE} to a postgres:// URL of a database the tests may use.`,
   };
 }
@@ -64,7 +64,8 @@ async function startTemporaryCluster(): Promise<Postgres> {
   // (`postgres`, when running as root) must reach its data dir.
   const dir = mkdtempSync(path.join(process.getuid?.() === 0 ? '/tmp' : os.tmpdir(), 'protector-pg-'));
   const data = path.join(dir, 'data');
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   const run = (command: string, args: string[]) => {
     const { file, args: fullArgs } = asClusterOwner(path.join(DEBIAN_PG_BIN, command), args);
     const result = spawnSync(file, fullArgs, { encoding: 'utf8', timeout: 120_000 });

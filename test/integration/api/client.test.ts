@@ -80,14 +80,7 @@ describe('round trips', () => {
     await client.deleteConnectionConfiguration(configId);
     expect(await rejectionOf(client.getConnectionConfiguration(configId))).toBeInstanceOf(NotFoundError);
 
-    expect(events.map((e) => `${e.method} ${e.status}`)).toEqual([
-      'POST 201',
-      'GET 200',
-      'GET 200',
-      'PATCH 200',
-      'DELETE 204',
-      'GET 404',
-    ]);
+    expect(events.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 201', 'GET 200', 'GET 200', 'PATCH 200', 'DELETE 204', 'GET 404']);
     // A first attempt that finds nothing is still an error: only a retry may assume it was done.
     expect(await rejectionOf(client.deleteConnectionConfiguration(configId))).toBeInstanceOf(NotFoundError);
   });
@@ -116,9 +109,7 @@ describe('round trips', () => {
     expect(tokens.revoked.map((t) => t.tokenId)).toEqual([first.tokenId]);
 
     const { instances } = await client.listInstances(configId);
-    expect(instances).toEqual([
-      expect.objectContaining({ instanceId: 'pod-1', tokenId: second.tokenId, tokenFingerprint: second.fingerprint, version: '1.2.3' }),
-    ]);
+    expect(instances).toEqual([expect.objectContaining({ instanceId: 'pod-1', tokenId: second.tokenId, tokenFingerprint: second.fingerprint, version: '1.2.3' })]);
 
     const types = (await client.listActivity(configId)).events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['CONFIGURATION_CREATED', 'TOKEN_GENERATED', 'TOKEN_REVOKED', 'INSTANCE_FIRST_SEEN']));

@@ -7,15 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ApiLogEvent,
-  ApiUnavailableError,
-  ProtectorClient,
-  type ProtectorClientOptions,
-  RateLimitedError,
-  NotFoundError,
-  loadCredentials,
-} from '../../../src/api';
+import { type ApiLogEvent, ApiUnavailableError, ProtectorClient, type ProtectorClientOptions, RateLimitedError, NotFoundError, loadCredentials } from '../../../src/api';
 import { type InProcessEmulator, startInProcessEmulator } from '../../helpers/emulator';
 
 let emu: InProcessEmulator;

@@ -182,32 +182,36 @@ test('a debug dump of the client shows no credentials', async () => {
 test.each([
   ['AKAMAI_LOG_LEVEL=info', { AKAMAI_LOG_LEVEL: 'info' }],
   ['AKAMAI_LOG_PRETTY=true', { AKAMAI_LOG_PRETTY: 'true' }],
-])('with %s in the environment (other Akamai tools use it), signing still writes nothing', async (_name, akamaiLogEnv) => {
-  // akamai-edgegrid reads these at load time and would then log the signing key, the
-  // Authorization header and request bodies to stdout (which a Terraform provider must keep clean).
-  const script = [
-    "require('tsx/cjs');",
-    "const api = require('./src/api');",
-    'const client = new api.ProtectorClient({ credentials: api.loadCredentials({ edgerc: process.env.TEST_EDGERC, section: process.env.TEST_SECTION, env: {} }) });',
-    "client.createConnectionConfiguration({ name: 'logged', deploymentType: 'KUBERNETES', contractId: 'c', groupId: 'g' })",
-    "  .then(() => process.stdout.write('created\\n'), (error) => { process.stderr.write(String(error.code)); process.exitCode = 1; });",
-  ].join('\n');
-  const child = spawn(process.execPath, ['-e', script], {
-    cwd: resolve(__dirname, '..', '..', '..'),
-    env: { ...process.env, ...akamaiLogEnv, TEST_EDGERC: emu.edgercPath, TEST_SECTION: emu.section },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
+])(
+  'with %s in the environment (other Akamai tools use it), signing still writes nothing',
+  async (_name, akamaiLogEnv) => {
+    // akamai-edgegrid reads these at load time and would then log the signing key, the
+    // Authorization header and request bodies to stdout (which a Terraform provider must keep clean).
+    const script = [
+      "require('tsx/cjs');",
+      "const api = require('./src/api');",
+      'const client = new api.ProtectorClient({ credentials: api.loadCredentials({ edgerc: process.env.TEST_EDGERC, section: process.env.TEST_SECTION, env: {} }) });',
+      "client.createConnectionConfiguration({ name: 'logged', deploymentType: 'KUBERNETES', contractId: 'c', groupId: 'g' })",
+      "  .then(() => process.stdout.write('created\\n'), (error) => { process.stderr.write(String(error.code)); process.exitCode = 1; });",
+    ].join('\n');
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: resolve(__dirname, '..', '..', '..'),
+      env: { ...process.env, ...akamaiLogEnv, TEST_EDGERC: emu.edgercPath, TEST_SECTION: emu.section },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
 
-  expect({ code, stdout }).toEqual({ code: 0, stdout: 'created\n' });
-  expect(stderr).not.toContain(emu.credentials.clientToken);
-  expect(stderr).not.toContain(emu.credentials.accessToken);
-  expect(stderr).not.toMatch(/Signing key|Authorization|EG1-HMAC/i);
-}, 30_000);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'created\n' });
+    expect(stderr).not.toContain(emu.credentials.clientToken);
+    expect(stderr).not.toContain(emu.credentials.accessToken);
+    expect(stderr).not.toMatch(/Signing key|Authorization|EG1-HMAC/i);
+  },
+  30_000,
+);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ function protector(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
 }
 
-const COMMANDS = [[], ['emulator'], ['instance'], ['plan'], ['plan', 'summary'], ['provider'], ['provider', 'install'], ['status']];
+const COMMANDS = [[], ['emulator'], ['instance'], ['plan'], ['plan', 'summary'], ['provider'], ['provider', 'install'], ['provider', 'mirror'], ['status']];
 
 test.each(COMMANDS.map((command) => [command.join(' ') || '(root)', command]))('%s --help describes every option and subcommand', (_name, command) => {
   const help = protector([...command, '--help']);
@@ -31,15 +31,24 @@ test.each(COMMANDS.map((command) => [command.join(' ') || '(root)', command]))('
 test.each([
   [['bogus'], /unknown command 'bogus'/],
   [['status', '--bogus'], /unknown option '--bogus'/],
-  [['instance', '--endpoint', 'http://127.0.0.1:1', '--token-file', '/tmp/t', '--id', 'a', '--deployment-type', 'kubernetes', '--interval', '5'], /--interval "5" is not a duration.*use e\.g\. 500ms/],
+  [
+    ['instance', '--endpoint', 'http://127.0.0.1:1', '--token-file', '/tmp/t', '--id', 'a', '--deployment-type', 'kubernetes', '--interval', '5'],
+    /--interval "5" is not a duration.*use e\.g\. 500ms/,
+  ],
   // `instance --version` is the simulated Protector's version, not the root's --version (which printed 0.1.0 and exited 0)
-  [['instance', '--endpoint', 'http://127.0.0.1:1', '--token-file', '/tmp/t', '--id', 'a', '--deployment-type', 'kubernetes', '--version', '2.0.0', '--interval', '5'], /--interval "5" is not a duration/],
+  [
+    ['instance', '--endpoint', 'http://127.0.0.1:1', '--token-file', '/tmp/t', '--id', 'a', '--deployment-type', 'kubernetes', '--version', '2.0.0', '--interval', '5'],
+    /--interval "5" is not a duration/,
+  ],
   [['emulator', '--port', '99999'], /--port 99999 is not a port number; use 0\.\.65535/],
   [['emulator', '--host', '0.0.0.0'], /not a loopback address/],
   [['plan', 'summary'], /Pass exactly one of/],
   [['plan', 'summary', 'x.json', '--format', 'yaml'], /--format yaml is not supported; use text, json or markdown/],
   [['status', '--config', 'nope'], /--config "nope" is not a connection configuration id/],
-  [['provider', 'install', '--mirror', '/etc/hostname/mirror'], /cannot install the provider under \/etc\/hostname\/mirror .*Pass --mirror with a directory you can write to/],
+  [
+    ['provider', 'install', '--mirror', '/etc/hostname/mirror'],
+    /cannot install the provider under \/etc\/hostname\/mirror .*Pass --mirror with a directory you can write to/,
+  ],
 ])('usage mistake %j exits 2 saying what to change, without a stack trace', (args, message) => {
   const result = protector(args);
   expect(result.status).toBe(2);
@@ -62,7 +71,9 @@ test('--help loads no heavy module: handlers require them lazily', () => {
   const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
   const loaded = JSON.parse(/LOADED (.*)/.exec(result.stderr)?.[1] ?? 'null') as string[];
   expect(loaded.some((file) => file.endsWith(path.join('src', 'cli', 'main.ts')))).toBe(true);
-  const heavy = loaded.filter((file) => /node_modules\/(zod|axios|@grpc|cdktf|constructs|akamai-edgegrid|yaml)\/|\/src\/(api|emulator|instance|provider|plan-summary|status)\//.test(file));
+  const heavy = loaded.filter((file) =>
+    /node_modules\/(zod|axios|@grpc|cdktf|constructs|akamai-edgegrid|yaml)\/|\/src\/(api|emulator|instance|provider|plan-summary|status)\//.test(file),
+  );
   expect(heavy).toEqual([]);
 });
 

@@ -49,7 +49,10 @@ describe('examples', () => {
     // WHEN
     await synth('multi-env-kubernetes');
     // THEN
-    for (const [environment, every] of [['production', '90d'], ['staging', '30d']]) {
+    for (const [environment, every] of [
+      ['production', '90d'],
+      ['staging', '30d'],
+    ]) {
       const json = stack(environment);
       const [token] = Object.values(json.resource.protector_token);
       expect(token).toMatchObject({ rotation_period: every, lifecycle: { create_before_destroy: true } });
@@ -66,7 +69,9 @@ describe('examples', () => {
     const json = stack('reverse-proxy-vm');
     const configurations = Object.values(json.resource.protector_connection_configuration);
     expect(configurations.map((c) => c.name).sort()).toEqual(['edge-production', 'edge-staging']);
-    const files = Object.values(json.resource.protector_token_file).map((file) => file.path).sort();
+    const files = Object.values(json.resource.protector_token_file)
+      .map((file) => file.path)
+      .sort();
     expect(files).toEqual([path.join(dir, 'tokens', 'production.token'), path.join(dir, 'tokens', 'staging.token')]);
   });
 

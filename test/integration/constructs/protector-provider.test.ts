@@ -47,7 +47,7 @@ describe('ProtectorProvider', () => {
     expect(JSON.parse(synthesized).terraform.required_providers.protector).toEqual({ source: 'protector-iac/protector', version });
   });
 
-  test('places the provider executable in the stack output\'s implied local mirror at synth', () => {
+  test("places the provider executable in the stack output's implied local mirror at synth", () => {
     // GIVEN
     const bundle = fakeBundle();
     const app = new App({ outdir: path.join(dir, 'out') });
@@ -57,8 +57,18 @@ describe('ProtectorProvider', () => {
     app.synth();
     // THEN
     const installed = path.join(
-      dir, 'out', 'stacks', 'edge', 'terraform.d', 'plugins', 'registry.terraform.io', 'protector-iac', 'protector',
-      version, terraformPlatform(), `terraform-provider-protector_v${version}`,
+      dir,
+      'out',
+      'stacks',
+      'edge',
+      'terraform.d',
+      'plugins',
+      'registry.terraform.io',
+      'protector-iac',
+      'protector',
+      version,
+      terraformPlatform(),
+      `terraform-provider-protector_v${version}`,
     );
     expect(fs.readFileSync(installed, 'utf8')).toBe(fs.readFileSync(bundle, 'utf8'));
     expect(fs.statSync(installed).mode & 0o111).toBe(0o111);
@@ -70,10 +80,12 @@ describe('ProtectorProvider', () => {
     const stack = new TerraformStack(app, 'edge');
     new ProtectorProvider(stack, 'protector', { bundlePath: fakeBundle() });
     app.synth();
+    const stackDir = path.join(dir, 'out', 'stacks', 'edge');
+    // The synth wrote the provider's lock entry (so `cdktf deploy` needs no --skip-provider-lock)
+    const synthesizedLock = fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8');
     const cliConfig = path.join(dir, 'empty.tfrc');
     fs.writeFileSync(cliConfig, '');
     // WHEN
-    const stackDir = path.join(dir, 'out', 'stacks', 'edge');
     execFileSync('terraform', ['init', '-input=false', '-no-color'], {
       cwd: stackDir,
       env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_PLUGIN_CACHE_DIR: '' },
@@ -84,6 +96,8 @@ describe('ProtectorProvider', () => {
     const lock = fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8');
     expect(lock).toContain(`provider "registry.terraform.io/protector-iac/protector"`);
     expect(lock).toContain(`version     = "${version}"`);
+    // AND terraform init agreed with its hash of the mirrored package: it left the file as it was
+    expect(lock).toBe(synthesizedLock);
   }, 180_000);
 
   test('a missing executable fails the synth saying how to build it', () => {

@@ -2,14 +2,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Annotations as KubernetesAnnotations } from '@cdktf/provider-kubernetes/lib/annotations';
-import {
-  DeploymentType,
-  KubernetesSecretTarget,
-  type KubernetesSecretTargetProps,
-  ProtectorConnection,
-  RotationPolicy,
-  TokenFileTarget,
-} from '../../../constructs';
+import { DeploymentType, KubernetesSecretTarget, type KubernetesSecretTargetProps, ProtectorConnection, RotationPolicy, TokenFileTarget } from '../../../constructs';
 import { TokenFile } from '../../../constructs/.gen/providers/protector/token-file';
 import { evaluateWithTerraform, newStack, synthJson } from '../../helpers/constructs';
 
@@ -62,7 +55,7 @@ describe('KubernetesSecretTarget', () => {
     );
   });
 
-  test('with storeTokenValueInState and writeOnly: false, the token goes into the Secret\'s (sensitive) data, so drift is repaired', () => {
+  test("with storeTokenValueInState and writeOnly: false, the token goes into the Secret's (sensitive) data, so drift is repaired", () => {
     // WHEN
     const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', writeOnly: false }), true);
     // THEN
@@ -81,7 +74,11 @@ describe('KubernetesSecretTarget', () => {
   });
 
   test('with storeTokenValueInState, writeOnly puts the stored token value into data_wo, with a custom key', () => {
-    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: true }), true);
+    const connection = kubernetesConnection(
+      stack,
+      new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: true }),
+      true,
+    );
     const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
     expect(secret.data_wo).toEqual({ TOKEN: tokenExpression(connection, 'value') });
     expect(secret).not.toHaveProperty('data');
@@ -104,11 +101,18 @@ describe('KubernetesSecretTarget', () => {
 
   test('annotates the pod template of each workload to restart with the fingerprint, after the Secret', () => {
     // WHEN
-    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({
-      namespace: 'protector',
-      secretName: 'protector-token',
-      restart: [{ kind: 'Deployment', name: 'protector' }, { kind: 'DaemonSet', name: 'protector-agent', namespace: 'edge' }, { kind: 'StatefulSet', name: 'cache' }],
-    }));
+    const connection = kubernetesConnection(
+      stack,
+      new KubernetesSecretTarget({
+        namespace: 'protector',
+        secretName: 'protector-token',
+        restart: [
+          { kind: 'Deployment', name: 'protector' },
+          { kind: 'DaemonSet', name: 'protector-agent', namespace: 'edge' },
+          { kind: 'StatefulSet', name: 'cache' },
+        ],
+      }),
+    );
     // THEN
     const json = synthJson(stack);
     const secretId = Object.keys(json.resource.kubernetes_secret_v1)[0];
@@ -132,7 +136,10 @@ describe('KubernetesSecretTarget', () => {
   });
 
   test('a custom annotation key is used on the Secret and the pod templates', () => {
-    kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'p', secretName: 's', restart: [{ kind: 'Deployment', name: 'd' }], fingerprintAnnotation: 'example.com/token' }));
+    kubernetesConnection(
+      stack,
+      new KubernetesSecretTarget({ namespace: 'p', secretName: 's', restart: [{ kind: 'Deployment', name: 'd' }], fingerprintAnnotation: 'example.com/token' }),
+    );
     const json = synthJson(stack);
     const annotation = Object.values(json.resource.kubernetes_annotations)[0] as { template_annotations: Record<string, string> };
     expect(Object.keys(annotation.template_annotations)).toEqual(['example.com/token']);
@@ -145,11 +152,28 @@ describe('KubernetesSecretTarget', () => {
     ['bad key', { key: 'a/b' }, /`key` must be a Secret key.*got "a\/b"/],
     ['bad writeOnly', { writeOnly: 'yes' as unknown as boolean }, /`writeOnly` must be true or false, got "yes"/],
     ['bad annotation key', { fingerprintAnnotation: 'not a key' }, /`fingerprintAnnotation` must be a Kubernetes annotation key.*got "not a key"/],
-    ['restart not a list', { restart: { kind: 'Deployment', name: 'a' } as never }, /`restart` must be a list of \{ kind, name \}, got \{"kind":"Deployment","name":"a"\}/],
+    [
+      'restart not a list',
+      { restart: { kind: 'Deployment', name: 'a' } as never },
+      /`restart` must be a list of \{ kind, name \}, got \{"kind":"Deployment","name":"a"\}/,
+    ],
     ['bad kind', { restart: [{ kind: 'Pod' as never, name: 'x' }] }, /`restart\[0\]\.kind` must be one of Deployment, DaemonSet, StatefulSet, got "Pod"/],
     ['bad workload name', { restart: [{ kind: 'Deployment', name: 'My App' }] }, /`restart\[0\]\.name` must be a Kubernetes object name, got "My App"/],
-    ['bad workload namespace', { restart: [{ kind: 'Deployment', name: 'a', namespace: 'X' }] }, /`restart\[0\]\.namespace` must be a Kubernetes namespace name, got "X"/],
-    ['duplicate workload', { restart: [{ kind: 'Deployment', name: 'a' }, { kind: 'Deployment', name: 'a', namespace: 'protector' }] }, /`restart\[1\]` lists a workload twice/],
+    [
+      'bad workload namespace',
+      { restart: [{ kind: 'Deployment', name: 'a', namespace: 'X' }] },
+      /`restart\[0\]\.namespace` must be a Kubernetes namespace name, got "X"/,
+    ],
+    [
+      'duplicate workload',
+      {
+        restart: [
+          { kind: 'Deployment', name: 'a' },
+          { kind: 'Deployment', name: 'a', namespace: 'protector' },
+        ],
+      },
+      /`restart\[1\]` lists a workload twice/,
+    ],
   ])('rejects %s, naming the prop', (_case, overrides, expected) => {
     expect(() => new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', ...overrides } as KubernetesSecretTargetProps)).toThrow(expected);
   });
@@ -210,10 +234,7 @@ describe('TokenFileTarget', () => {
       contractId: 'ctr_1',
       groupId: 'grp_1',
       rotation: RotationPolicy.every('30d'),
-      registrations: [
-        new TokenFileTarget({ path: '/srv/vm-1/protector/token', name: 'vm-1' }),
-        new TokenFileTarget({ path: '/srv/vm-2/protector/token' }),
-      ],
+      registrations: [new TokenFileTarget({ path: '/srv/vm-1/protector/token', name: 'vm-1' }), new TokenFileTarget({ path: '/srv/vm-2/protector/token' })],
     });
     // THEN
     const addresses = Object.keys(JSON.parse(Testing.synth(stack)).resource.protector_token_file);

@@ -1,11 +1,5 @@
 /** Connection configurations over HTTP: create, list, read, change, delete. */
-import {
-  ApiPaths,
-  ConnectionConfigurationPageSchema,
-  ConnectionConfigurationSchema,
-  ProblemTypes,
-  TokenSchema,
-} from '../../../src/api/schemas';
+import { ApiPaths, ConnectionConfigurationPageSchema, ConnectionConfigurationSchema, ProblemTypes, TokenSchema } from '../../../src/api/schemas';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
 import { createConfiguration, expectProblem, KUBERNETES_CONFIG, listTokens, REVERSE_PROXY_CONFIG } from './fixtures';

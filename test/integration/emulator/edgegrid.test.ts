@@ -4,13 +4,7 @@
  * nonce is refused with 401.
  */
 import { ApiPaths, ProblemTypes } from '../../../src/api/schemas';
-import {
-  edgeGridAuthorization,
-  sendRaw,
-  signedRequest,
-  startInProcessEmulator,
-  type InProcessEmulator,
-} from '../../helpers/emulator';
+import { edgeGridAuthorization, sendRaw, signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
 import { expectProblem, KUBERNETES_CONFIG } from './fixtures';
 
 let emu: InProcessEmulator;

@@ -1,12 +1,7 @@
 /** Test-only fault injection: latency, 503, 429 with Retry-After, dropped connections after a commit. */
 import * as http from 'node:http';
 import { ApiPaths, ProblemTypes } from '../../../src/api/schemas';
-import {
-  edgeGridAuthorization,
-  signedRequest,
-  startInProcessEmulator,
-  type InProcessEmulator,
-} from '../../helpers/emulator';
+import { edgeGridAuthorization, signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
 import { createConfiguration, expectProblem, listTokens } from './fixtures';
 
 let emu: InProcessEmulator;

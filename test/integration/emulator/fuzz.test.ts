@@ -95,10 +95,7 @@ const hostileCreateBody: fc.Arbitrary<[string, unknown]> = fc.oneof(
   fc
     .tuple(fc.constantFrom('name', 'description', 'contractId', 'groupId'), hostileText)
     .map(([field, value]): [string, unknown] => [`hostile ${field}`, { ...REVERSE_PROXY_CONFIG, [field]: value }]),
-  hostileHost.map((host): [string, unknown] => [
-    'hostile target host',
-    { ...REVERSE_PROXY_CONFIG, target: { ...REVERSE_PROXY_CONFIG.target!, host } },
-  ]),
+  hostileHost.map((host): [string, unknown] => ['hostile target host', { ...REVERSE_PROXY_CONFIG, target: { ...REVERSE_PROXY_CONFIG.target!, host } }]),
   fc
     .tuple(fc.constantFrom('name', 'description', 'contractId', 'groupId', 'deploymentType', 'target'), wrongType)
     .map(([field, value]): [string, unknown] => [`${field} of the wrong type`, { ...REVERSE_PROXY_CONFIG, [field]: value }]),

@@ -182,9 +182,15 @@ describe('item 9: no problem echoes an Idempotency-Key (a token value is a valid
 
     const createKey = `${key}-create`;
     await signedRequest(emu, 'POST', ApiPaths.configurations(), KUBERNETES_CONFIG, { headers: { 'Idempotency-Key': createKey } });
-    const otherBody = await signedRequest(emu, 'POST', ApiPaths.configurations(), { ...KUBERNETES_CONFIG, name: 'changed' }, {
-      headers: { 'Idempotency-Key': createKey },
-    });
+    const otherBody = await signedRequest(
+      emu,
+      'POST',
+      ApiPaths.configurations(),
+      { ...KUBERNETES_CONFIG, name: 'changed' },
+      {
+        headers: { 'Idempotency-Key': createKey },
+      },
+    );
     expectProblem(otherBody, 422, ProblemTypes.idempotencyKeyReused);
     texts.push(otherBody.text);
 

@@ -154,9 +154,7 @@ test('an instance that moves to another token is recorded once, naming both fing
 
   const res = await signedRequest(emu, 'GET', ApiPaths.activity(id));
   const moves = ActivityLogSchema.parse(res.body).events.filter((e) => e.type === 'INSTANCE_TOKEN_CHANGED');
-  expect(moves).toEqual([
-    expect.objectContaining({ instanceId: 'pod-a', tokenId: second.tokenId, tokenFingerprint: second.fingerprint }),
-  ]);
+  expect(moves).toEqual([expect.objectContaining({ instanceId: 'pod-a', tokenId: second.tokenId, tokenFingerprint: second.fingerprint })]);
   expect(moves[0].detail).toContain(created.token.fingerprint);
   expect(res.text).not.toContain(created.token.value);
   expect(res.text).not.toContain(second.value);

@@ -49,14 +49,19 @@ test('only the 3 most recently revoked tokens of a configuration are kept; stats
 
   const kept = stateFile(dataDir).tokens.filter((t) => t.connectionConfigurationId === id);
   expect(kept.filter((t) => t.status === 'ACTIVE').map((t) => t.tokenId)).toEqual([current]);
-  expect(kept.filter((t) => t.status === 'REVOKED').map((t) => t.tokenId).sort()).toEqual(revoked.slice(-LISTED_REVOKED_TOKENS).sort());
+  expect(
+    kept
+      .filter((t) => t.status === 'REVOKED')
+      .map((t) => t.tokenId)
+      .sort(),
+  ).toEqual(revoked.slice(-LISTED_REVOKED_TOKENS).sort());
   expect((await listTokens(emu, id)).revoked.map((t) => t.tokenId)).toEqual(revoked.slice(-LISTED_REVOKED_TOKENS).reverse());
   // A token the list no longer shows is gone: a contract not-found, which a client reads as "revoked long ago".
   expectProblem(await signedRequest(emu, 'GET', ApiPaths.token(id, revoked[0])), 404, ProblemTypes.notFound);
   expect((await emu.control.stats()).tokensGenerated).toBe(7);
 });
 
-test("a deleted configuration loses its instances at once, and its activity down to the last events", async () => {
+test('a deleted configuration loses its instances at once, and its activity down to the last events', async () => {
   const dataDir = path.join(dir, 'data');
   const emu = await inProcess({ dataDir });
   const created = await createConfiguration(emu);

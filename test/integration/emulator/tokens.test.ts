@@ -8,15 +8,7 @@ import {
   TokenWithValueSchema,
 } from '../../../src/api/schemas';
 import { signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
-import {
-  createConfiguration,
-  expectProblem,
-  generateToken,
-  KUBERNETES_CONFIG,
-  listTokens,
-  REVERSE_PROXY_CONFIG,
-  revokeToken,
-} from './fixtures';
+import { createConfiguration, expectProblem, generateToken, KUBERNETES_CONFIG, listTokens, REVERSE_PROXY_CONFIG, revokeToken } from './fixtures';
 
 let emu: InProcessEmulator;
 beforeEach(async () => {
@@ -184,9 +176,7 @@ describe('Idempotency-Key', () => {
     const replay = await signedRequest(emu, 'POST', ApiPaths.configurations(), KUBERNETES_CONFIG, { headers });
 
     expect([first.status, replay.status]).toEqual([201, 201]);
-    expect(CreateConnectionConfigurationResponseSchema.parse(replay.body)).toEqual(
-      CreateConnectionConfigurationResponseSchema.parse(first.body),
-    );
+    expect(CreateConnectionConfigurationResponseSchema.parse(replay.body)).toEqual(CreateConnectionConfigurationResponseSchema.parse(first.body));
     expect(await emu.control.stats()).toMatchObject({ configurations: 1, tokensGenerated: 1 });
 
     const different = await signedRequest(emu, 'POST', ApiPaths.configurations(), { ...KUBERNETES_CONFIG, name: 'other' }, { headers });

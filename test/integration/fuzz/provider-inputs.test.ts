@@ -54,18 +54,37 @@ function baseConfig(definition: Definition): Model {
   switch (definition) {
     case connectionConfigurationResource:
       return {
-        id: null, created_at: null, name: 'fuzz', description: null, deployment_type: 'reverse_proxy',
-        contract_id: 'ctr_1', group_id: 'grp_1', target: { host: 'origin.example.com', ports: [443], protocol: 'https' },
+        id: null,
+        created_at: null,
+        name: 'fuzz',
+        description: null,
+        deployment_type: 'reverse_proxy',
+        contract_id: 'ctr_1',
+        group_id: 'grp_1',
+        target: { host: 'origin.example.com', ports: [443], protocol: 'https' },
       };
     case tokenResource:
       return {
-        id: null, connection_configuration_id: configId ?? 'ccfg_0000000000', rotation_period: '90d', keepers: { v: '1' },
-        drain_timeout: '5s', require_drain: false, value: null, fingerprint: null, created_at: null, rotate_after: null,
+        id: null,
+        connection_configuration_id: configId ?? 'ccfg_0000000000',
+        rotation_period: '90d',
+        keepers: { v: '1' },
+        drain_timeout: '5s',
+        require_drain: false,
+        value: null,
+        fingerprint: null,
+        created_at: null,
+        rotate_after: null,
       };
     case tokenFileResource:
       return {
-        id: null, connection_configuration_id: configId, token_id: tokenId, path: path.join(dir, 'token'),
-        file_permission: null, fingerprint: null, content_sha256: null,
+        id: null,
+        connection_configuration_id: configId,
+        token_id: tokenId,
+        path: path.join(dir, 'token'),
+        file_permission: null,
+        fingerprint: null,
+        content_sha256: null,
       };
     default:
       return definition === tokensDataSource
@@ -97,7 +116,10 @@ const notATokenId = fc.oneof(hostileString, tokenLike).filter((s) => !TokenIdSch
 const notADuration = hostileString.filter((s) => durationProblem(s) !== undefined);
 const badPermission = fc.oneof(
   hostileString.filter((s) => !/^0[0-7]{3}$/.test(s)),
-  fc.integer({ min: 0, max: 0o777 }).map((mode) => `0${mode.toString(8).padStart(3, '0')}`).filter((m) => (parseInt(m, 8) & 0o022) !== 0 || (parseInt(m, 8) & 0o400) === 0),
+  fc
+    .integer({ min: 0, max: 0o777 })
+    .map((mode) => `0${mode.toString(8).padStart(3, '0')}`)
+    .filter((m) => (parseInt(m, 8) & 0o022) !== 0 || (parseInt(m, 8) & 0o400) === 0),
 );
 const badPath = fc.oneof(
   tokenLike, // relative: no leading "/"
@@ -109,7 +131,11 @@ const badPath = fc.oneof(
   nastyString.map((s) => `/tmp/${s}\u0000/token`),
 );
 const notAnEnum = (allowed: string[]) => hostileString.filter((s) => !allowed.includes(s));
-const badName = fc.oneof(fc.constant(''), hugeStringOver(128), nastyString.map((s) => ` ${s} `));
+const badName = fc.oneof(
+  fc.constant(''),
+  hugeStringOver(128),
+  nastyString.map((s) => ` ${s} `),
+);
 function hugeStringOver(limit: number): fc.Arbitrary<string> {
   return fc.tuple(fc.constantFrom('x', '😀', '\u202e'), fc.integer({ min: limit + 1, max: limit * 50 })).map(([unit, n]) => unit.repeat(n));
 }
@@ -167,9 +193,15 @@ test('a value its attribute refuses gets an error on that attribute that says wh
 
 test('a value of the wrong type in any attribute never crashes validation', () => {
   const definitions: Definition[] = [connectionConfigurationResource, tokenResource, tokenFileResource, tokensDataSource, instancesDataSource];
-  const anyAttribute = fc.nat({ max: definitions.length - 1 }).chain((index) =>
-    fc.tuple(fc.constant(index), fc.constantFrom(...Object.keys(definitions[index]!.schema.attributes)), fc.oneof(wrongTyped, hostileString) as unknown as fc.Arbitrary<Value>),
-  );
+  const anyAttribute = fc
+    .nat({ max: definitions.length - 1 })
+    .chain((index) =>
+      fc.tuple(
+        fc.constant(index),
+        fc.constantFrom(...Object.keys(definitions[index]!.schema.attributes)),
+        fc.oneof(wrongTyped, hostileString) as unknown as fc.Arbitrary<Value>,
+      ),
+    );
   fc.assert(
     fc.property(anyAttribute, ([index, attribute, value]) => {
       const definition = definitions[index]!;
@@ -229,9 +261,21 @@ test('hostile values that pass validation are planned and applied to success or 
 
 test('hostile provider arguments give clear errors on the argument and echo no secret', () => {
   const argument = fc.oneof(
-    fc.record({ edgerc: fc.oneof(hostileString, tokenLike.map((t) => `/${t}`)) }),
+    fc.record({
+      edgerc: fc.oneof(
+        hostileString,
+        tokenLike.map((t) => `/${t}`),
+      ),
+    }),
     fc.record({ section: fc.oneof(hostileString, tokenLike) }),
-    fc.record({ endpoint: fc.oneof(hostileString, tokenLike, tokenLike.map((t) => `https://localhost:443@${t}`), tokenLike.map((t) => `https://x.example/${t}`)) }),
+    fc.record({
+      endpoint: fc.oneof(
+        hostileString,
+        tokenLike,
+        tokenLike.map((t) => `https://localhost:443@${t}`),
+        tokenLike.map((t) => `https://x.example/${t}`),
+      ),
+    }),
     fc.record({ request_timeout: fc.oneof(hostileString, tokenLike) }),
     fc.record({ max_retries: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(Number.NaN, Infinity, 1e308)) }),
   );

@@ -7,13 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ProtectorClient, loadCredentials } from '../../../src/api';
 import { type RunningEmulator, spawnEmulator } from '../../helpers/emulator';
-import {
-  startSecretsManagerDouble,
-  TEST_ACCESS_KEY_ID,
-  TEST_REGION,
-  TEST_SECRET_ACCESS_KEY,
-  type SecretsManagerDouble,
-} from '../../helpers/secrets-manager-double';
+import { startSecretsManagerDouble, TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY, type SecretsManagerDouble } from '../../helpers/secrets-manager-double';
 
 jest.setTimeout(120_000);
 
@@ -88,8 +82,20 @@ test('reads the token from Secrets Manager with a SigV4-signed GetSecretValue an
 
   // WHEN an instance reads it (by ARN), re-reading every 300 ms
   const instance = startInstance([
-    '--endpoint', emu.url, '--aws-secret-id', arn, '--aws-endpoint', sm.url, '--aws-refresh-interval', '300ms',
-    '--id', 'vm-aws-1', '--deployment-type', 'reverse_proxy', '--interval', '100ms',
+    '--endpoint',
+    emu.url,
+    '--aws-secret-id',
+    arn,
+    '--aws-endpoint',
+    sm.url,
+    '--aws-refresh-interval',
+    '300ms',
+    '--id',
+    'vm-aws-1',
+    '--deployment-type',
+    'reverse_proxy',
+    '--interval',
+    '100ms',
   ]);
   await waitFor('the first heartbeat', onToken(configId, 'vm-aws-1', first.tokenId));
   // AND a new version of the secret holds a new token
@@ -121,8 +127,21 @@ test('--no-follow reads the secret once and keeps that token', async () => {
   sm.seedSecret(name);
   sm.putSecretValue(name, first.value);
   const instance = startInstance([
-    '--endpoint', emu.url, '--aws-secret-id', name, '--aws-endpoint', sm.url, '--aws-refresh-interval', '100ms',
-    '--id', 'vm-stuck', '--deployment-type', 'reverse_proxy', '--interval', '100ms', '--no-follow',
+    '--endpoint',
+    emu.url,
+    '--aws-secret-id',
+    name,
+    '--aws-endpoint',
+    sm.url,
+    '--aws-refresh-interval',
+    '100ms',
+    '--id',
+    'vm-stuck',
+    '--deployment-type',
+    'reverse_proxy',
+    '--interval',
+    '100ms',
+    '--no-follow',
   ]);
   await waitFor('the first heartbeat', onToken(configId, 'vm-stuck', first.tokenId));
   const second = await client.generateToken(configId);
@@ -167,7 +186,10 @@ test('the test double refuses unsigned requests and signatures not made with the
   expect(unsigned.status).toBe(400);
   expect(await unsigned.json()).toMatchObject({ __type: 'IncompleteSignature' });
 
-  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const forged = await post({
     'x-amz-date': amzDate,
     authorization: `AWS4-HMAC-SHA256 Credential=${TEST_ACCESS_KEY_ID}/${amzDate.slice(0, 8)}/${TEST_REGION}/secretsmanager/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,

@@ -89,7 +89,20 @@ test('follows a token file replaced by an atomic rename, with no authentication 
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, `${first.value}\n`);
 
-  const instance = startInstance(['--endpoint', emu.url, '--token-file', tokenFile, '--id', 'pod-1', '--deployment-type', 'kubernetes', '--interval', '100ms', '--version', '2.0.0']);
+  const instance = startInstance([
+    '--endpoint',
+    emu.url,
+    '--token-file',
+    tokenFile,
+    '--id',
+    'pod-1',
+    '--deployment-type',
+    'kubernetes',
+    '--interval',
+    '100ms',
+    '--version',
+    '2.0.0',
+  ]);
   await waitFor('the first heartbeat', instanceOn(configId, 'pod-1', first.tokenId));
 
   const second = await client.generateToken(configId);

@@ -20,7 +20,14 @@ function token(id: string, createdDaysAgo: number, status: 'ACTIVE' | 'REVOKED' 
 }
 
 function instance(id: string, tokenId: string, secondsAgo: number): Instance {
-  return { instanceId: id, tokenId, tokenFingerprint: 'sha256:000000000000', version: '1', lastHeartbeatAt: new Date(NOW.getTime() - secondsAgo * 1000).toISOString(), status: 'GOOD' };
+  return {
+    instanceId: id,
+    tokenId,
+    tokenFingerprint: 'sha256:000000000000',
+    version: '1',
+    lastHeartbeatAt: new Date(NOW.getTime() - secondsAgo * 1000).toISOString(),
+    status: 'GOOD',
+  };
 }
 
 function status(active: Token[], revoked: Token[] = [], instances: Instance[] = []): ConfigurationStatus[] {

@@ -100,12 +100,23 @@ test('findings: one line each, exit 1; overdue, due soon, at the cap, unmanaged 
   expect(text.code).toBe(1);
   const lines = text.stdout.trimEnd().split('\n');
   expect(lines.map((line) => line.split(':')[0]).sort()).toEqual(['AT_CAP', 'DUE_SOON', 'OVERDUE', 'STALE_INSTANCE', 'STALE_INSTANCE', 'UNMANAGED_TOKEN']);
-  expect(text.stdout).toMatch(new RegExp(`^OVERDUE: token ${current.tokenId} \\(${current.fingerprint}\\) of ${production.id} \\(protector_token\\.production in .*findings\\.tfstate\\) is overdue: rotate_after .* passed 2d( \\d+s)? ago\\. Run the deploy`, 'm'));
+  expect(text.stdout).toMatch(
+    new RegExp(
+      `^OVERDUE: token ${current.tokenId} \\(${current.fingerprint}\\) of ${production.id} \\(protector_token\\.production in .*findings\\.tfstate\\) is overdue: rotate_after .* passed 2d( \\d+s)? ago\\. Run the deploy`,
+      'm',
+    ),
+  );
   expect(text.stdout).toMatch(new RegExp(`^DUE_SOON: token ${managed.tokenId} .* is due in 2d 23h`, 'm'));
-  expect(text.stdout).toMatch(new RegExp(`^UNMANAGED_TOKEN: token ${staging.initial.tokenId} \\(${staging.initial.fingerprint}\\) of ${staging.id} is active but no given state manages it`, 'm'));
+  expect(text.stdout).toMatch(
+    new RegExp(`^UNMANAGED_TOKEN: token ${staging.initial.tokenId} \\(${staging.initial.fingerprint}\\) of ${staging.id} is active but no given state manages it`, 'm'),
+  );
   expect(text.stdout).toMatch(new RegExp(`^AT_CAP: ${staging.id} has 2 active tokens`, 'm'));
-  expect(text.stdout).toMatch(new RegExp(`^STALE_INSTANCE: instance prod-vm-1 of ${production.id} \\(last seen \\d+s ago\\) still uses revoked token ${production.initial.tokenId}`, 'm'));
-  expect(text.stdout).toMatch(new RegExp(`^STALE_INSTANCE: instance stage-vm-1 .* still uses ${staging.initial.tokenId} .*, not the newest token ${managed.tokenId}`, 'm'));
+  expect(text.stdout).toMatch(
+    new RegExp(`^STALE_INSTANCE: instance prod-vm-1 of ${production.id} \\(last seen \\d+s ago\\) still uses revoked token ${production.initial.tokenId}`, 'm'),
+  );
+  expect(text.stdout).toMatch(
+    new RegExp(`^STALE_INSTANCE: instance stage-vm-1 .* still uses ${staging.initial.tokenId} .*, not the newest token ${managed.tokenId}`, 'm'),
+  );
 
   expect(json.code).toBe(1);
   const report = JSON.parse(json.stdout) as { ok: boolean; dueWithin: string; findings: Array<{ kind: string }> };

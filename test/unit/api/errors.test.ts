@@ -34,17 +34,8 @@ function token(id: string, fingerprint: string, createdAt: string): Token {
 
 describe('errorFromProblem', () => {
   test('max active tokens lists each active token with id, fingerprint and age, and says what to do', () => {
-    const active = [
-      token('tok_aaaaaaaaaa', 'sha256:111111111111', '2026-03-07T12:00:00Z'),
-      token('tok_bbbbbbbbbb', 'sha256:222222222222', '2026-03-10T11:30:00Z'),
-    ];
-    const error = errorFromProblem(
-      ctx,
-      409,
-      { type: ProblemTypes.maxActiveTokens, title: 'Too many', status: 409, activeTokens: active },
-      undefined,
-      now,
-    );
+    const active = [token('tok_aaaaaaaaaa', 'sha256:111111111111', '2026-03-07T12:00:00Z'), token('tok_bbbbbbbbbb', 'sha256:222222222222', '2026-03-10T11:30:00Z')];
+    const error = errorFromProblem(ctx, 409, { type: ProblemTypes.maxActiveTokens, title: 'Too many', status: 409, activeTokens: active }, undefined, now);
     expect(error).toBeInstanceOf(MaxActiveTokensError);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toBeInstanceOf(ExternalError);

@@ -34,13 +34,7 @@ describe('describeSchemaIssues', () => {
     const result = TokenWithValueSchema.safeParse(body);
     expect(result.success).toBe(false);
     const lines = describeSchemaIssues(result.error!.issues);
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        'status: expected one of "ACTIVE", "REVOKED"',
-        'fingerprint: expected string',
-        'value: too small (minimum 32)',
-      ]),
-    );
+    expect(lines).toEqual(expect.arrayContaining(['status: expected one of "ACTIVE", "REVOKED"', 'fingerprint: expected string', 'value: too small (minimum 32)']));
     expect(lines.join('\n')).not.toContain('short-but-secret');
     expect(lines.join('\n')).not.toContain('SOMETHING');
   });

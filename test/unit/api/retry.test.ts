@@ -1,11 +1,4 @@
-import {
-  DEFAULT_RETRY_POLICY,
-  backoffDelayMs,
-  isRetryableNetworkCode,
-  isRetryableStatus,
-  mayHaveReachedServer,
-  parseRetryAfterMs,
-} from '../../../src/api/retry';
+import { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryableNetworkCode, isRetryableStatus, mayHaveReachedServer, parseRetryAfterMs } from '../../../src/api/retry';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
 

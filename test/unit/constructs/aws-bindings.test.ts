@@ -44,7 +44,14 @@ describe('hashicorp/aws bindings', () => {
     expect(provider.data_source_schemas).toBeUndefined();
     expect(Object.keys(provider.provider.block.block_types.endpoints.block.attributes).sort()).toEqual([...AWS_ENDPOINTS].sort());
     expect(provider.resource_schemas.aws_secretsmanager_secret_version!.block.attributes.secret_string_wo).toMatchObject({ write_only: true });
-    expect(fs.readdirSync(AWS_BINDINGS_DIR).sort()).toEqual(['index.ts', 'lazy-index.ts', 'provider', 'provider-schema.json', 'secretsmanager-secret', 'secretsmanager-secret-version']);
+    expect(fs.readdirSync(AWS_BINDINGS_DIR).sort()).toEqual([
+      'index.ts',
+      'lazy-index.ts',
+      'provider',
+      'provider-schema.json',
+      'secretsmanager-secret',
+      'secretsmanager-secret-version',
+    ]);
   });
 
   const mirror = awsProviderMirror();

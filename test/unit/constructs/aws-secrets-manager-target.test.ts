@@ -1,12 +1,5 @@
 import { TerraformStack, Testing } from 'cdktf';
-import {
-  aws,
-  AwsSecretsManagerTarget,
-  type AwsSecretsManagerTargetProps,
-  DeploymentType,
-  ProtectorConnection,
-  RotationPolicy,
-} from '../../../constructs';
+import { aws, AwsSecretsManagerTarget, type AwsSecretsManagerTargetProps, DeploymentType, ProtectorConnection, RotationPolicy } from '../../../constructs';
 import { evaluateWithTerraform, newStack, synthJson } from '../../helpers/constructs';
 
 function reverseProxyConnection(stack: TerraformStack, target: AwsSecretsManagerTarget, deploymentType = DeploymentType.REVERSE_PROXY): ProtectorConnection {
@@ -121,7 +114,11 @@ describe('AwsSecretsManagerTarget', () => {
     ['a bad KMS key', { secretName: 'x', kmsKeyId: 'alias/has space' }, /`kmsKeyId` must be a KMS key id/],
     ['an aws: tag', { secretName: 'x', tags: { 'aws:owner': 'me' } }, /`tags` must have keys of 1 to 128 characters that do not start with "aws:", got "aws:owner"/],
     ['a long description', { secretName: 'x', description: 'd'.repeat(2049) }, /`description` must be a string of at most 2048 characters/],
-    ['a 3-day recovery window', { secretName: 'x', recoveryWindowInDays: 3 }, /`recoveryWindowInDays` must be 0 \(delete at once\) or a whole number of days from 7 to 30, got 3/],
+    [
+      'a 3-day recovery window',
+      { secretName: 'x', recoveryWindowInDays: 3 },
+      /`recoveryWindowInDays` must be 0 \(delete at once\) or a whole number of days from 7 to 30, got 3/,
+    ],
     ['a bad registration name', { secretName: 'x', name: 'a b' }, /`name` must be 1 to 64 letters/],
   ])('refuses %s, saying what to change', (_, props, message) => {
     expect(() => new AwsSecretsManagerTarget(props)).toThrow(message);

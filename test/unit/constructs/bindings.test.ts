@@ -1,13 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  BINDINGS_DIR,
-  diffBindings,
-  generateBindings,
-  readTree,
-  schemaFromProviderDefinitions,
-} from '../../../scripts/bindings';
+import { BINDINGS_DIR, diffBindings, generateBindings, readTree, schemaFromProviderDefinitions } from '../../../scripts/bindings';
 
 describe('protector bindings', () => {
   test('the committed bindings match the provider schema (run `npm run bindings` when this fails)', async () => {

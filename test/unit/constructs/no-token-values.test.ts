@@ -1,14 +1,7 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import {
-  DeploymentType,
-  KubernetesSecretTarget,
-  ProtectorConnection,
-  type ProtectorConnectionProps,
-  RotationPolicy,
-  TokenFileTarget,
-} from '../../../constructs';
+import { DeploymentType, KubernetesSecretTarget, ProtectorConnection, type ProtectorConnectionProps, RotationPolicy, TokenFileTarget } from '../../../constructs';
 import { newStack } from '../../helpers/constructs';
 
 function edgeProps(): ProtectorConnectionProps {

@@ -5,7 +5,7 @@ import { packageRoot, packageVersion } from '../../../constructs/package-info';
 import { version } from '../../../package.json';
 
 describe('package-info', () => {
-  test('finds this package\'s root and version from the construct sources', () => {
+  test("finds this package's root and version from the construct sources", () => {
     expect(packageRoot()).toBe(path.resolve(__dirname, '../../..'));
     expect(packageVersion()).toBe(version);
   });

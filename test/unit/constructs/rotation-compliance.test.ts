@@ -37,7 +37,10 @@ describe('RotationCompliance', () => {
   test('enforce() on the app checks every stack, and an error fails the synthesis', () => {
     // GIVEN two stacks, one of them out of policy
     const app = Testing.app();
-    for (const [name, every] of [['production', '300d'], ['staging', '30d']]) {
+    for (const [name, every] of [
+      ['production', '300d'],
+      ['staging', '30d'],
+    ]) {
       const stack = new TerraformStack(app, name);
       new ProtectorProvider(stack, 'protector', { installInStackOutput: false });
       connection(stack, 'Edge', every);
@@ -54,7 +57,11 @@ describe('RotationCompliance', () => {
     connection(stack, 'Late', '183d');
     Aspects.of(stack).add(new RotationCompliance());
     Testing.synth(stack);
-    expect(annotationsOf(stack).filter((a) => a.level === 'error').map((a) => a.path)).toEqual(['test/Late/Token']);
+    expect(
+      annotationsOf(stack)
+        .filter((a) => a.level === 'error')
+        .map((a) => a.path),
+    ).toEqual(['test/Late/Token']);
   });
 
   test('a token without a rotation period is an error', () => {
@@ -88,7 +95,11 @@ describe('RotationCompliance', () => {
     Testing.synth(stack);
     // THEN
     expect(annotationsOf(stack)).toEqual([
-      expect.objectContaining({ level: 'warning', path: 'test/Manual', message: expect.stringMatching(/only known at apply time, so it cannot be checked against the organisation's rule is at most "182d"/) }),
+      expect.objectContaining({
+        level: 'warning',
+        path: 'test/Manual',
+        message: expect.stringMatching(/only known at apply time, so it cannot be checked against the organisation's rule is at most "182d"/),
+      }),
     ]);
   });
 

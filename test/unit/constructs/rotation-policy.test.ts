@@ -37,7 +37,7 @@ describe('RotationPolicy', () => {
     expect(() => RotationPolicy.every('90d', { drainTimeout: 'soon' })).toThrow(/`drainTimeout` must be a positive duration.*got "soon"/);
   });
 
-  test('a drainTimeout above 24 hours (the provider\'s limit) is rejected at construction', () => {
+  test("a drainTimeout above 24 hours (the provider's limit) is rejected at construction", () => {
     // 24h is accepted; a day and a second would only fail at `terraform plan`
     expect(RotationPolicy.every('90d', { drainTimeout: '24h' }).drainTimeout).toBe('24h');
     expect(() => RotationPolicy.every('90d', { drainTimeout: '1d1s' })).toThrow(/`drainTimeout` must be a positive duration of at most 24 hours.*got "1d1s"/);

@@ -63,7 +63,7 @@ describe('StateBackend.forEnvironment', () => {
     expect(backendOf((stack) => StateBackend.forEnvironment(stack, { environment: 'staging' }))).toEqual({ pg: { schema_name: 'protector_staging' } });
   });
 
-  test('s3: a key per environment, encrypted, locked by S3\'s lock file', () => {
+  test("s3: a key per environment, encrypted, locked by S3's lock file", () => {
     expect(backendOf((stack) => StateBackend.forEnvironment(stack, { environment: 'staging', kind: 's3', s3Bucket: 'tf-state', s3Region: 'eu-west-1' }))).toEqual({
       s3: { bucket: 'tf-state', key: 'protector/staging/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
     });

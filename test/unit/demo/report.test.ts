@@ -70,10 +70,7 @@ test('authentication failures, counted by instances or logged by the API, are vi
   const facts = goodFacts();
   facts.instances[1]!.authFailures = 2;
   facts.activity.push(event('AUTHENTICATION_FAILED', '5', { tokenId: OLD.id }));
-  expect(reportRotation(facts).violations).toEqual([
-    'instances counted 2 authentication failure(s)',
-    'the API logged 1 authentication failure(s)',
-  ]);
+  expect(reportRotation(facts).violations).toEqual(['instances counted 2 authentication failure(s)', 'the API logged 1 authentication failure(s)']);
 });
 
 test('a revoke before an instance moved is a violation naming the instance', () => {

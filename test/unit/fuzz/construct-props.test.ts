@@ -111,7 +111,23 @@ test('control characters, bidi overrides and odd hosts are refused at synth time
   );
   fc.assert(
     fc.property(hostile, (overrides) => {
-      const valid: Props = { name: 'edge', contractId: 'ctr_1', groupId: 'grp_1', description: undefined, kubernetes: false, period: '90d', drainTimeout: undefined, keepers: undefined, target: undefined, filePath: '/etc/protector/token', filePermission: '0600', fileName: undefined, namespace: 'protector', secretName: 'protector-token', key: undefined };
+      const valid: Props = {
+        name: 'edge',
+        contractId: 'ctr_1',
+        groupId: 'grp_1',
+        description: undefined,
+        kubernetes: false,
+        period: '90d',
+        drainTimeout: undefined,
+        keepers: undefined,
+        target: undefined,
+        filePath: '/etc/protector/token',
+        filePermission: '0600',
+        fileName: undefined,
+        namespace: 'protector',
+        secretName: 'protector-token',
+        key: undefined,
+      };
       expect(() => synthesize({ ...valid, ...overrides })).toThrow(/`(name|description|contractId|target.host)`/);
     }),
     { numRuns: 60 },

@@ -13,7 +13,12 @@ describe('parseInstanceOptions with --aws-secret-id', () => {
       awsRefreshInterval: '2s',
     });
     expect(options).toMatchObject({
-      awsSecret: { secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:protector/token-AbCdEf', region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', refreshMs: 2000 },
+      awsSecret: {
+        secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:protector/token-AbCdEf',
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:4566',
+        refreshMs: 2000,
+      },
     });
     expect(options.tokenFile).toBeUndefined();
   });

@@ -28,9 +28,7 @@ describe('parseInstanceOptions', () => {
   test('takes the API base URL, or the full heartbeat URL', () => {
     expect(parseInstanceOptions(valid).endpoint).toBe('http://127.0.0.1:8080');
     expect(parseInstanceOptions({ ...valid, endpoint: 'http://127.0.0.1:8080/' }).endpoint).toBe('http://127.0.0.1:8080');
-    expect(parseInstanceOptions({ ...valid, endpoint: 'http://127.0.0.1:8080/protector/v1/instances/heartbeat' }).endpoint).toBe(
-      'http://127.0.0.1:8080',
-    );
+    expect(parseInstanceOptions({ ...valid, endpoint: 'http://127.0.0.1:8080/protector/v1/instances/heartbeat' }).endpoint).toBe('http://127.0.0.1:8080');
   });
 
   test('normalises the deployment type and resolves the token file', () => {

@@ -58,10 +58,7 @@ test('a rotation_period change that does not make the token due is an update mov
   const { summary } = renderPlanSummary(fixture('keepers-changed.json'));
   const token = byAddress(summary.resources, 'protector_token.staging');
   expect(token.action).toBe('update');
-  expect(token.reasons).toEqual([
-    'rotate_after changed ("2026-04-01T10:00:00Z" → "2026-04-15T10:00:00Z")',
-    'rotation_period changed ("30d" → "45d")',
-  ]);
+  expect(token.reasons).toEqual(['rotate_after changed ("2026-04-01T10:00:00Z" → "2026-04-15T10:00:00Z")', 'rotation_period changed ("30d" → "45d")']);
   expect(token.fingerprint).toEqual({ before: 'sha256:cccccccccccc', after: 'sha256:cccccccccccc' });
 });
 
@@ -204,7 +201,9 @@ test('keepers sensitive as a whole: the reason says they changed, naming no key 
   expect(output).not.toContain(key);
 
   // AND an in-place change of such keepers is still reported as a keepers change (the masked values look equal)
-  const updated = planOf({ change: { actions: ['update'], before: { id: 'tok_a', keepers: { k: 'one' } }, after: { id: 'tok_a', keepers: { k: 'two' } }, ...sensitiveKeepers } });
+  const updated = planOf({
+    change: { actions: ['update'], before: { id: 'tok_a', keepers: { k: 'one' } }, after: { id: 'tok_a', keepers: { k: 'two' } }, ...sensitiveKeepers },
+  });
   expect(renderPlanSummary(updated).summary.resources[0]!.reasons).toEqual([`keepers changed (${REDACTED})`]);
 });
 
@@ -212,9 +211,9 @@ test('an action_reason Terraform does not document is not echoed unless it looks
   const secret = 'FAKE-REASON-SECRET-8888 with spaces';
   const { output } = renderPlanSummary(planOf({ action_reason: secret, change: { actions: ['delete'], before: { id: 'tok_a' }, after: null } }));
   expect(output).not.toContain('FAKE-REASON');
-  expect(renderPlanSummary(planOf({ action_reason: 'replace_because_of_the_moon', change: { actions: ['delete'], before: { id: 'tok_a' }, after: null } })).output).toContain(
-    'replace because of the moon',
-  );
+  expect(
+    renderPlanSummary(planOf({ action_reason: 'replace_because_of_the_moon', change: { actions: ['delete'], before: { id: 'tok_a' }, after: null } })).output,
+  ).toContain('replace because of the moon');
 });
 
 test('a token the refresh found gone (resource_drift delete) is created again for that reason, not as a new token', () => {

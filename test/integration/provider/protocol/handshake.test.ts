@@ -116,7 +116,10 @@ describe('provider executable handshake', () => {
     provider.close();
     controller.close();
 
-    const logLines = stderr().trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    const logLines = stderr()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
     expect(logLines.length).toBeGreaterThan(0);
     for (const entry of logLines) {
       expect(entry['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d$/);

@@ -17,7 +17,6 @@ function config(overrides: Partial<Model> = {}): Model {
   };
 }
 
-
 let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness();
@@ -93,9 +92,7 @@ describe('lifecycle against the emulator', () => {
     const replacing = await harness.plan(resource, updated.state, config({ ...changes, deployment_type: 'kubernetes', target: null }));
     expect(replacing.requiresReplace).toEqual([['deployment_type']]);
     expect(replacing.planned).toMatchObject({ id: Unknown, created_at: Unknown });
-    expect(harness.last).toEqual([
-      expect.objectContaining({ severity: 'warning', summary: 'Deleting A Connection Configuration Revokes Its Tokens' }),
-    ]);
+    expect(harness.last).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Deleting A Connection Configuration Revokes Its Tokens' })]);
     expect(harness.last[0]!.detail).toContain('Replacing it (`deployment_type` changed) deletes it, which revokes every token it has');
     expect(harness.last[0]!.detail).toContain(tokens.active[0]!.fingerprint);
 

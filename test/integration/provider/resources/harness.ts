@@ -7,7 +7,17 @@ import { applyResourceChange, importResource, readDataSource, readResource } fro
 import { DiagnosticsCollector, type CollectedDiagnostic } from '../../../../src/provider/framework/diagnostics';
 import { openEphemeralResource } from '../../../../src/provider/framework/ephemeral';
 import { planResourceChange, type PlanResult } from '../../../../src/provider/framework/plan';
-import type { DataSourceDefinition, EphemeralResourceDefinition, HandlerContext, LogFields, Logger, Model, ProviderDeps, ResourceDefinition, Value } from '../../../../src/provider/provider-deps';
+import type {
+  DataSourceDefinition,
+  EphemeralResourceDefinition,
+  HandlerContext,
+  LogFields,
+  Logger,
+  Model,
+  ProviderDeps,
+  ResourceDefinition,
+  Value,
+} from '../../../../src/provider/provider-deps';
 import { validateConfig } from '../../../../src/provider/framework/validate';
 import { configureProvider } from '../../../../src/provider/provider-config';
 import { startInProcessEmulator, type InProcessEmulator } from '../../../helpers/emulator';
@@ -151,10 +161,7 @@ export function fakeTime(startMs: number = Date.now()) {
 export async function startHarness(options: Parameters<typeof startInProcessEmulator>[0] = {}, deps: Partial<ProviderDeps> = {}): Promise<Harness> {
   const emulator = await startInProcessEmulator(options);
   const diagnostics = new DiagnosticsCollector();
-  const configured = configureProvider(
-    { edgerc: emulator.edgercPath, section: emulator.section, endpoint: null, request_timeout: '10s', max_retries: 2 },
-    diagnostics,
-  );
+  const configured = configureProvider({ edgerc: emulator.edgercPath, section: emulator.section, endpoint: null, request_timeout: '10s', max_retries: 2 }, diagnostics);
   if (!configured) {
     await emulator.close();
     throw new Error(`provider configuration failed: ${JSON.stringify(diagnostics.items)}`);

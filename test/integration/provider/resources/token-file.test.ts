@@ -17,8 +17,14 @@ let tokenValue: string;
 beforeAll(async () => {
   harness = await startHarness();
   const configuration = await harness.converge(connectionConfigurationResource, null, {
-    id: null, created_at: null, name: 'files', description: null, deployment_type: 'reverse_proxy',
-    contract_id: 'ctr_1', group_id: 'grp_1', target: null,
+    id: null,
+    created_at: null,
+    name: 'files',
+    description: null,
+    deployment_type: 'reverse_proxy',
+    contract_id: 'ctr_1',
+    group_id: 'grp_1',
+    target: null,
   });
   configId = configuration.state!.id as string;
   token = (await harness.converge(tokenResource, null, tokenConfig({ v: '1' }))).state!;
@@ -38,15 +44,30 @@ afterEach(() => {
 
 function tokenConfig(keepers: Record<string, string>): Model {
   return {
-    id: null, connection_configuration_id: configId, rotation_period: null, keepers, drain_timeout: null,
-    require_drain: false, store_value: null, value: null, fingerprint: null, created_at: null, rotate_after: null,
+    id: null,
+    connection_configuration_id: configId,
+    rotation_period: null,
+    keepers,
+    drain_timeout: null,
+    require_drain: false,
+    store_value: null,
+    value: null,
+    fingerprint: null,
+    created_at: null,
+    rotate_after: null,
   };
 }
 
 function fileConfig(tokenId: Model[string], overrides: Partial<Model> = {}): Model {
   return {
-    id: null, connection_configuration_id: configId, token_id: tokenId, path: path.join(dir, 'sub', 'token'),
-    file_permission: null, fingerprint: null, content_sha256: null, ...overrides,
+    id: null,
+    connection_configuration_id: configId,
+    token_id: tokenId,
+    path: path.join(dir, 'sub', 'token'),
+    file_permission: null,
+    fingerprint: null,
+    content_sha256: null,
+    ...overrides,
   };
 }
 

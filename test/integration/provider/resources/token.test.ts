@@ -380,7 +380,7 @@ describe('crash safety', () => {
     expect(await activeIds(configId)).toEqual([orphan.tokenId]);
   });
 
-  test('the first token too: the crashed run\'s token is adopted and the initial token revoked', async () => {
+  test("the first token too: the crashed run's token is adopted and the initial token revoked", async () => {
     const configId = await newConfiguration();
     const [initial] = await activeIds(configId);
     const orphan = await harness.deps.api.generateToken(configId, { idempotencyKey: idempotencyKeyFor(configId, initial, 0) });
@@ -454,7 +454,13 @@ describe('import', () => {
     expectNoErrors(harness.last);
     const { value } = await harness.deps.api.getTokenValue(configId, initial!);
     expect(imported).toMatchObject({
-      id: initial, connection_configuration_id: configId, store_value: false, value: null, rotation_period: null, drain_timeout: '10m', require_drain: true,
+      id: initial,
+      connection_configuration_id: configId,
+      store_value: false,
+      value: null,
+      rotation_period: null,
+      drain_timeout: '10m',
+      require_drain: true,
     });
     const { state, plan } = await harness.converge(resource, imported, tokenConfig(configId, { rotation_period: null }));
     expect(plan.requiresReplace).toEqual([]);

@@ -64,7 +64,7 @@ test('the state whose token is older is warned at every plan; the other one when
   expect(harness.last[0]!.detail).toMatch(/This plan rotates the token.*the apply will fail at the 2-token cap/);
 });
 
-test('no warning for the initial token, nor for this resource\'s own previous token left by a drain timeout', async () => {
+test("no warning for the initial token, nor for this resource's own previous token left by a drain timeout", async () => {
   const configId = await newConfiguration();
   const { state: old } = await harness.converge(resource, null, tokenConfig(configId));
   expect((await sendHeartbeat(harness.emulator, old!.value as string, { instanceId: 'vm-stuck', deploymentType: 'REVERSE_PROXY', version: '1' })).status).toBe(200);

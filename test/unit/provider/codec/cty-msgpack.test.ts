@@ -21,14 +21,37 @@ describe('cty msgpack codec', () => {
     expect(roundTrip(value, type)).toEqual(value);
   });
 
-  test.each([0, 1, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1, -(2 ** 40), 1.5, -0.25, 1e300, 3.141592653589793])(
-    'round-trips the number %p, and a reference MessagePack decoder reads the same number',
-    (value) => {
-      const bytes = encodeMsgpack(value, 'number');
-      expect(decodeMsgpack(bytes, 'number')).toBe(value);
-      expect(Number(referenceDecode(bytes, { useBigInt64: true }) as number | bigint)).toBe(value);
-    },
-  );
+  test.each([
+    0,
+    1,
+    127,
+    128,
+    255,
+    256,
+    65535,
+    65536,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 53 - 1,
+    -1,
+    -32,
+    -33,
+    -128,
+    -129,
+    -32768,
+    -32769,
+    -(2 ** 31),
+    -(2 ** 31) - 1,
+    -(2 ** 40),
+    1.5,
+    -0.25,
+    1e300,
+    3.141592653589793,
+  ])('round-trips the number %p, and a reference MessagePack decoder reads the same number', (value) => {
+    const bytes = encodeMsgpack(value, 'number');
+    expect(decodeMsgpack(bytes, 'number')).toBe(value);
+    expect(Number(referenceDecode(bytes, { useBigInt64: true }) as number | bigint)).toBe(value);
+  });
 
   test('reads a number that cty sent as a decimal string (too big for int64/float64 exactly)', () => {
     const bytes = encodeMsgpack('123456789012345678901234567890', 'string');
@@ -53,10 +76,7 @@ describe('cty msgpack codec', () => {
   });
 
   test('encodes lists, sets, maps and objects; a reference decoder sees the same structure', () => {
-    const type: AttributeType = [
-      'object',
-      { names: ['list', 'string'], ports: ['set', 'number'], labels: ['map', 'string'], inner: ['object', { on: 'bool' }] },
-    ];
+    const type: AttributeType = ['object', { names: ['list', 'string'], ports: ['set', 'number'], labels: ['map', 'string'], inner: ['object', { on: 'bool' }] }];
     const value: Value = { names: ['a', 'b'], ports: [80, 443], labels: { env: 'prod', team: 'edge' }, inner: { on: true } };
     const bytes = encodeMsgpack(value, type);
     expect(referenceDecode(bytes)).toEqual(value);

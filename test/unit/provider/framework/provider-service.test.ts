@@ -33,7 +33,10 @@ describe('ProviderService (the RPCs without gRPC)', () => {
   test('advertises plan_destroy and get_provider_schema_optional, and the schema with type JSON', async () => {
     const schema = (await service(widgetResource(newStore())).GetProviderSchema()) as {
       server_capabilities: object;
-      resource_schemas: Record<string, { block: { attributes: Array<{ name: string; type: Buffer; sensitive: boolean }>; block_types: Array<{ type_name: string; nesting: string }> } }>;
+      resource_schemas: Record<
+        string,
+        { block: { attributes: Array<{ name: string; type: Buffer; sensitive: boolean }>; block_types: Array<{ type_name: string; nesting: string }> } }
+      >;
     };
     expect(schema.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true });
     const block = schema.resource_schemas.test_widget.block;
@@ -80,7 +83,12 @@ describe('ProviderService (the RPCs without gRPC)', () => {
       config: dv(resource, { ...CONFIG, target: { host: 'localhost', port: null } }),
     })) as { diagnostics: unknown[] };
     expect(response.diagnostics).toEqual([
-      { severity: 'ERROR', summary: 'Invalid Attribute Value', detail: 'use a public host name', attribute: { steps: [{ attribute_name: 'target' }, { attribute_name: 'host' }] } },
+      {
+        severity: 'ERROR',
+        summary: 'Invalid Attribute Value',
+        detail: 'use a public host name',
+        attribute: { steps: [{ attribute_name: 'target' }, { attribute_name: 'host' }] },
+      },
     ]);
   });
 
@@ -88,14 +96,19 @@ describe('ProviderService (the RPCs without gRPC)', () => {
     const lines: string[] = [];
     const resource = widgetResource(newStore(), {
       create: async (planned, ctx) => {
-        ctx.log.warn(`about to send ${(planned.secret as string)}`, { body: `secret=${(planned.secret as string)}` });
-        throw new Error(`request failed with body {"value":"${(planned.secret as string)}"}`);
+        ctx.log.warn(`about to send ${planned.secret as string}`, { body: `secret=${planned.secret as string}` });
+        throw new Error(`request failed with body {"value":"${planned.secret as string}"}`);
       },
     });
     const svc = service(resource, lines);
     await svc.ConfigureProvider({ config: { msgpack: Buffer.from([0x81, 0xa8, ...Buffer.from('endpoint'), 0xc0]) } });
     const planned: Model = { ...CONFIG, id: Unknown, size: 3, updated_at: Unknown };
-    const response = (await svc.ApplyResourceChange({ type_name: 'test_widget', prior_state: dv(resource, null), planned_state: dv(resource, planned), config: dv(resource, CONFIG) })) as {
+    const response = (await svc.ApplyResourceChange({
+      type_name: 'test_widget',
+      prior_state: dv(resource, null),
+      planned_state: dv(resource, planned),
+      config: dv(resource, CONFIG),
+    })) as {
       new_state: { msgpack: Buffer };
       diagnostics: Array<{ summary: string; detail: string }>;
     };
@@ -111,7 +124,9 @@ describe('ProviderService (the RPCs without gRPC)', () => {
     const resource = widgetResource(newStore());
     const svc = service(resource);
     await svc.ConfigureProvider({ config: { msgpack: Buffer.from([0x80]) } });
-    const response = (await svc.ReadResource({ type_name: 'test_widget', current_state: dv(resource, { ...CONFIG, id: 'w-404' }) })) as { new_state: { msgpack: Buffer } };
+    const response = (await svc.ReadResource({ type_name: 'test_widget', current_state: dv(resource, { ...CONFIG, id: 'w-404' }) })) as {
+      new_state: { msgpack: Buffer };
+    };
     expect(response.new_state.msgpack).toEqual(Buffer.from([0xc0]));
   });
 });

@@ -32,11 +32,21 @@ export function widgetResource(store: WidgetStore, overrides: Partial<ResourceDe
     schema: {
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Id.' },
-        name: { type: 'string', required: true, description: 'Name.', validate: (v) => (typeof v === 'string' && v.length > 10 ? 'use at most 10 characters' : undefined) },
+        name: {
+          type: 'string',
+          required: true,
+          description: 'Name.',
+          validate: (v) => (typeof v === 'string' && v.length > 10 ? 'use at most 10 characters' : undefined),
+        },
         zone: { type: 'string', required: true, requiresReplace: true, description: 'Zone.' },
         size: { type: 'number', optional: true, computed: true, default: 3, description: 'Size.' },
         updated_at: { type: 'string', computed: true, description: 'Last change.' },
-        tags: { type: ['map', 'string'], optional: true, description: 'Tags.', validate: (v) => (v && typeof v === 'object' && 'bad' in v ? 'remove the "bad" tag' : undefined) },
+        tags: {
+          type: ['map', 'string'],
+          optional: true,
+          description: 'Tags.',
+          validate: (v) => (v && typeof v === 'object' && 'bad' in v ? 'remove the "bad" tag' : undefined),
+        },
         secret: { type: 'string', optional: true, sensitive: true, description: 'Secret.' },
       },
       blocks: {
@@ -49,7 +59,10 @@ export function widgetResource(store: WidgetStore, overrides: Partial<ResourceDe
               type: 'number',
               optional: true,
               description: 'Port.',
-              requiresReplace: { when: (prior, planned) => typeof prior === 'number' && typeof planned === 'number' && planned < prior, description: 'lowering the port replaces' },
+              requiresReplace: {
+                when: (prior, planned) => typeof prior === 'number' && typeof planned === 'number' && planned < prior,
+                description: 'lowering the port replaces',
+              },
             },
           },
         },

@@ -154,6 +154,8 @@ export class AwsSecretsManagerTarget implements IRegistrationTarget {
       provider,
       secretId: secret ? secret.arn : this.secretId,
       // Write-only: the aws provider sends the value to Secrets Manager and stores nothing of it.
+      // The value comes from the connection's TokenValueSource: the ephemeral protector_token_value
+      // by default (stored nowhere), protector_token.value with storeTokenValueInState.
       secretStringWo: context.tokenValue,
       // The aws provider writes a write-only value only when this number changes, so it must change
       // with every token: derive it from the fingerprint (a hash of the value), not a creation time.

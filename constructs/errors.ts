@@ -144,6 +144,26 @@ export function tokenValueThroughTerraformData(owner: string, path: string): Con
   );
 }
 
+export function ephemeralTokenValueExposed(owner: string, kind: 'output' | 'terraform_data', name: string): ConstructPropError {
+  const where = kind === 'output' ? `the output ${show(name)}` : `terraform_data ${show(name)}`;
+  return new ConstructPropError(
+    'EPHEMERAL_TOKEN_VALUE_EXPOSED',
+    `${owner}: ${where} receives \`tokenValue\`, which is ephemeral: Terraform accepts it only in write-only ` +
+      'attributes, provider configuration and locals, and would refuse this plan. Pass it to a write-only attribute ' +
+      `(such as data_wo or secret_string_wo), or output \`tokenFingerprint\` instead. ${DOCS}`,
+  );
+}
+
+export function writeOnlyNeedsValueInState(owner: string, prop: string, attribute: string): ConstructPropError {
+  return new ConstructPropError(
+    'TOKEN_VALUE_IS_EPHEMERAL',
+    `${owner}: \`${prop}: false\` writes the token into \`${attribute}\`, which Terraform stores in state, but the ` +
+      'connection hands out the token value as an ephemeral reference, which Terraform accepts only in write-only ' +
+      `attributes. Leave \`${prop}\` on (Terraform >= 1.11), or set \`storeTokenValueInState: true\` on the ProtectorConnection ` +
+      `(Terraform < 1.11; the token value is then stored in state). ${DOCS}`,
+  );
+}
+
 export function packageManifestMissing(from: string): InternalError {
   return new InternalError(
     'PACKAGE_MANIFEST_MISSING',
@@ -158,6 +178,15 @@ export function rotationAboveRecommendation(owner: string, period: string, recom
   return (
     `${owner}: the rotation period ${show(period)} is longer than ${recommendedDays} days; rotating at least twice a ` +
     'year is recommended (RotationPolicy.recommended()).'
+  );
+}
+
+export function tokenValueStoredInState(owner: string): string {
+  return (
+    `${owner}: \`storeTokenValueInState\` is on, so protector_token keeps the token value in Terraform state ` +
+    '(and in plans and saved plan files): anyone who can read the state or a plan file holds a live token. Use it only ' +
+    'with Terraform < 1.11 or a consumer without a write-only attribute, and keep the state in a backend only trusted ' +
+    'readers can reach; otherwise remove it: registrations then get the value from the ephemeral protector_token_value.'
   );
 }
 

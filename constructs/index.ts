@@ -16,6 +16,8 @@ export { ProtectorConnection, type ProtectorConnectionProps, type ConnectionTarg
 export { RotationCompliance, type RotationComplianceProps } from './rotation-compliance';
 export { StateBackend, type StateBackendKind, type StateBackendProps } from './state-backend';
 export { ConstructPropError } from './errors';
+export { EphemeralBlock, type EphemeralBlockProps } from './ephemeral-block';
+export { TokenValueSource } from './token-value-source';
 /** The generated L1 bindings of the protector provider (escape hatch). */
 export * as protector from './.gen/providers/protector';
 /** The few generated hashicorp/aws bindings AwsSecretsManagerTarget uses, with `aws.provider.AwsProvider`. */

@@ -3,7 +3,7 @@ import { Fn, Op, Token, type TerraformProvider } from 'cdktf';
 import { Annotations as KubernetesAnnotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { DeploymentType } from './deployment-type';
-import { invalidProp } from './errors';
+import { invalidProp, writeOnlyNeedsValueInState } from './errors';
 import { idFragment, type IRegistrationTarget, type RegistrationContext } from './registration-target';
 
 /** The workload kinds whose pods can be rolled by a pod-template annotation. */
@@ -41,11 +41,13 @@ export interface KubernetesSecretTargetProps {
    */
   readonly restart?: readonly WorkloadReference[];
   /**
-   * Write the token with the Secret's write-only `data_wo` (Terraform >= 1.11) instead of `data`
-   * (sensitive), so the value is not stored a second time in state (it is in the token's state
-   * anyway). The trade-off: the kubernetes provider never reads write-only data back, so a Secret
-   * edited by hand is not repaired by the next deploy; with `data` it is.
-   * @default false
+   * Write the token with the Secret's write-only `data_wo` (Terraform >= 1.11), fed by the
+   * connection's ephemeral token value: the value is in no state, plan or plan file. `false`
+   * writes the sensitive `data` instead, which stores the value in state: it needs
+   * `storeTokenValueInState: true` on the connection (Terraform < 1.11). The trade-off of
+   * `data_wo`: the kubernetes provider never reads write-only data back, so a Secret edited by
+   * hand is repaired only by the next rotation; with `data` the next deploy repairs it.
+   * @default true
    */
   readonly writeOnly?: boolean;
   /**
@@ -98,7 +100,7 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
       secretName,
       key = 'token',
       restart = [],
-      writeOnly = false,
+      writeOnly = true,
       fingerprintAnnotation = 'protector-iac.dev/token-fingerprint',
     } = props ?? ({} as KubernetesSecretTargetProps);
     if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace)) {
@@ -143,6 +145,8 @@ export class KubernetesSecretTarget implements IRegistrationTarget {
   }
 
   public bind(scope: Construct, context: RegistrationContext): void {
+    // An ephemeral value is accepted only by write-only attributes: say so at synth, not at plan.
+    if (!this.writeOnly && context.tokenValueEphemeral) throw writeOnlyNeedsValueInState(`KubernetesSecretTarget '${this.description}'`, 'writeOnly', 'data');
     const secret = new SecretV1(scope, 'Secret', {
       provider: this.provider,
       metadata: {

@@ -8,6 +8,7 @@ import { DeploymentType } from './deployment-type';
 import { Protocol } from './protocol';
 import {
   duplicateRegistration,
+  ephemeralTokenValueExposed,
   invalidProp,
   noRegistrations,
   providerMissing,
@@ -16,6 +17,7 @@ import {
   targetDeploymentTypeMismatch,
   targetNotAllowed,
   tokenValueInPlainOutput,
+  tokenValueStoredInState,
   tokenValueThroughTerraformData,
 } from './errors';
 import type { ProtectorProvider } from './protector-provider';
@@ -23,7 +25,8 @@ import type { IRegistrationTarget } from './registration-target';
 import { RotationPolicy } from './rotation-policy';
 import { referencesToken } from './registration-wiring';
 import { synthesizedStack } from './synthesized-stack';
-import { tokenValueExposures } from './token-value-exposure';
+import { ephemeralTokenValueExposures, tokenValueExposures } from './token-value-exposure';
+import { TokenValueSource } from './token-value-source';
 
 /** Where a reverse-proxy Protector forwards traffic to. */
 export interface ConnectionTarget {
@@ -70,6 +73,15 @@ export interface ProtectorConnectionProps {
    * @default - the stack's default protector provider
    */
   readonly provider?: ProtectorProvider;
+  /**
+   * Keep the token value in Terraform state (`store_value = true` on the token), and hand
+   * registrations `protector_token.value` instead of the ephemeral `protector_token_value`.
+   * Only for Terraform < 1.11 (no write-only attributes) or a consumer without a write-only
+   * attribute: anyone who can read the state or a saved plan then holds a live token, and the
+   * synth warns about it.
+   * @default false - the value is ephemeral: in no state, plan or plan file (Terraform >= 1.11)
+   */
+  readonly storeTokenValueInState?: boolean;
 }
 
 /**
@@ -93,12 +105,19 @@ export class ProtectorConnection extends Construct {
   public readonly tokenFingerprint: string;
   /** When the current token is due for rotation (RFC 3339). */
   public readonly tokenRotateAfter: string;
+  /** Where the token value comes from: ephemeral by default, see `storeTokenValueInState`. */
+  public readonly tokenValueSource: TokenValueSource;
   /**
-   * The current token's value. Sensitive: a reference resolved only at apply time; put it only
-   * into sensitive attributes or sensitive outputs. A TerraformOutput without `sensitive: true`
-   * or a `terraform_data` that receives it fails the synth.
+   * The current token's value: a reference resolved only at apply time. By default it is
+   * ephemeral (`ephemeral.protector_token_value.NAME.value`): Terraform accepts it only in
+   * write-only attributes (Terraform >= 1.11), provider configuration and locals, and stores it
+   * nowhere. With `storeTokenValueInState` it is the sensitive `protector_token.value`; a
+   * TerraformOutput without `sensitive: true` or a `terraform_data` that receives it fails the synth.
    */
-  public readonly tokenValue: string;
+  public get tokenValue(): string {
+    return this.tokenValueSource.value;
+  }
+
   /** The deployment type. */
   public readonly deploymentType: DeploymentType;
   /** The rotation policy. */
@@ -134,6 +153,7 @@ export class ProtectorConnection extends Construct {
       drainTimeout: rotation.drainTimeout,
       requireDrain: rotation.requireDrain,
       keepers: rotation.keepers && { ...rotation.keepers },
+      ...(props.storeTokenValueInState === true ? { storeValue: true } : {}),
       // The new token must exist before the old one is revoked: the provider refuses to revoke the
       // only active token, and registrations need the new value before instances lose the old one.
       lifecycle: { createBeforeDestroy: true },
@@ -145,17 +165,23 @@ export class ProtectorConnection extends Construct {
     this.tokenId = this.token.id;
     this.tokenFingerprint = this.token.fingerprint;
     this.tokenRotateAfter = this.token.rotateAfter;
-    this.tokenValue = this.token.value;
+    this.tokenValueSource =
+      props.storeTokenValueInState === true ? TokenValueSource.storedInState(this.token) : TokenValueSource.ephemeral(this, 'TokenValue', this.token, provider);
 
     // Each registration references the token, so Terraform updates it before destroying (revoking)
     // a replaced token: deposed objects are destroyed only after their dependents changed. The
     // stack validation below checks that every target really made such a reference.
     const bound = registrations.map((target) => ({ target, scope: new Construct(this, target.id) }));
     for (const { target, scope } of bound) {
+      const source = this.tokenValueSource;
       target.bind(scope, {
         connectionConfigurationId: this.connectionConfigurationId,
         tokenId: this.tokenId,
-        tokenValue: this.tokenValue,
+        // A getter: the ephemeral block exists only when a target uses the value.
+        get tokenValue() {
+          return source.value;
+        },
+        tokenValueEphemeral: source.ephemeral,
         tokenFingerprint: this.tokenFingerprint,
         tokenCreatedAt: this.token.createdAt,
         token: this.token,
@@ -167,6 +193,7 @@ export class ProtectorConnection extends Construct {
       Annotations.of(this).addWarning(rotationAboveRecommendation(owner, rotation.period, RotationPolicy.RECOMMENDED_MAX_PERIOD_DAYS));
     }
     if (registrations.length === 0) Annotations.of(this).addWarning(noRegistrations(owner));
+    if (props.storeTokenValueInState === true) Annotations.of(this).addWarning(tokenValueStoredInState(owner));
     this.node.addValidation({ validate: () => this.problemsInStack(owner, provider, bound) });
   }
 
@@ -184,6 +211,10 @@ export class ProtectorConnection extends Construct {
       .filter((problem) => problem !== undefined);
     for (const exposure of tokenValueExposures(synthesized, this.token)) {
       problems.push(exposure.kind === 'output' ? tokenValueInPlainOutput(owner, exposure.name) : tokenValueThroughTerraformData(owner, exposure.name));
+    }
+    const ephemeralAddress = this.tokenValueSource.address;
+    for (const exposure of ephemeralAddress ? ephemeralTokenValueExposures(synthesized, ephemeralAddress) : []) {
+      problems.push(ephemeralTokenValueExposed(owner, exposure.kind, exposure.name));
     }
     // Without a provider block Terraform would look for hashicorp/protector in the public registry.
     if (!provider && !stack.node.findAll().some((node) => node instanceof ProtectorProviderResource)) problems.push(providerMissing(owner));
@@ -241,6 +272,9 @@ function validateProps(owner: string, props: ProtectorConnectionProps): void {
     if (protocol !== undefined && protocol !== Protocol.HTTP && protocol !== Protocol.HTTPS) {
       throw invalidProp(owner, 'target.protocol', protocol, 'must be Protocol.HTTP or Protocol.HTTPS');
     }
+  }
+  if (props.storeTokenValueInState !== undefined && typeof props.storeTokenValueInState !== 'boolean') {
+    throw invalidProp(owner, 'storeTokenValueInState', props.storeTokenValueInState, 'must be true or false');
   }
   if (!Array.isArray(props.registrations as unknown)) {
     throw invalidProp(owner, 'registrations', props.registrations, 'must be a list of registration targets (KubernetesSecretTarget, TokenFileTarget)');

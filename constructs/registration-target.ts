@@ -8,8 +8,17 @@ export interface RegistrationContext {
   readonly connectionConfigurationId: string;
   /** The current token's id. */
   readonly tokenId: string;
-  /** The current token's value: a sensitive reference, known only at apply time. */
+  /**
+   * The current token's value: a reference known only at apply time, from the connection's one
+   * `TokenValueSource`. Ephemeral by default (see `tokenValueEphemeral`).
+   */
   readonly tokenValue: string;
+  /**
+   * True (the default) when `tokenValue` is ephemeral: Terraform accepts it only in write-only
+   * attributes (such as `data_wo`, `secret_string_wo`) and stores it nowhere. False when the
+   * connection has `storeTokenValueInState`: it is then the sensitive `protector_token.value`.
+   */
+  readonly tokenValueEphemeral: boolean;
   /** The current token's fingerprint (safe to show). */
   readonly tokenFingerprint: string;
   /**

@@ -18,6 +18,11 @@ export function synthesizedResource(synthesized: SynthesizedStack, resource: Ter
 
 /** Tells whether a synthesized value refers to `resource` (any attribute, or only `attribute`). */
 export function mentionsResource(value: unknown, resource: TerraformResource, attribute?: string): boolean {
-  const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\b${address}\\.${attribute ?? '\\w+'}\\b`).test(JSON.stringify(value) ?? '');
+  return mentionsAddress(value, `${resource.terraformResourceType}.${resource.friendlyUniqueId}`, attribute);
+}
+
+/** Tells whether a synthesized value refers to the block at `address` (such as `ephemeral.TYPE.NAME`). */
+export function mentionsAddress(value: unknown, address: string, attribute?: string): boolean {
+  const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}\\.${attribute ?? '\\w+'}\\b`).test(JSON.stringify(value) ?? '');
 }

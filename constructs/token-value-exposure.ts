@@ -1,5 +1,5 @@
 import type { TerraformResource } from 'cdktf';
-import { mentionsResource, type SynthesizedStack } from './synthesized-stack';
+import { mentionsAddress, mentionsResource, type SynthesizedStack } from './synthesized-stack';
 
 /** Where a stack hands a token's value to something that would print it. */
 export interface TokenValueExposure {
@@ -20,6 +20,21 @@ export function tokenValueExposures(synthesized: SynthesizedStack, token: Terraf
     .map(([name]): TokenValueExposure => ({ kind: 'output', name }));
   const terraformData = Object.entries(synthesized.resource?.terraform_data ?? {})
     .filter(([, resource]) => mentionsResource(resource, token, 'value'))
+    .map(([name]): TokenValueExposure => ({ kind: 'terraform_data', name }));
+  return [...outputs, ...terraformData];
+}
+
+/**
+ * The places that would receive an ephemeral token value (`address` is the ephemeral block's,
+ * such as `ephemeral.protector_token_value.NAME`): Terraform rejects an ephemeral value in any
+ * root output, sensitive or not, and in `terraform_data`, but only at plan time.
+ */
+export function ephemeralTokenValueExposures(synthesized: SynthesizedStack, address: string): TokenValueExposure[] {
+  const outputs = Object.entries(synthesized.output ?? {})
+    .filter(([, output]) => mentionsAddress(output.value, address, 'value'))
+    .map(([name]): TokenValueExposure => ({ kind: 'output', name }));
+  const terraformData = Object.entries(synthesized.resource?.terraform_data ?? {})
+    .filter(([, resource]) => mentionsAddress(resource, address, 'value'))
     .map(([name]): TokenValueExposure => ({ kind: 'terraform_data', name }));
   return [...outputs, ...terraformData];
 }

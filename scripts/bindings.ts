@@ -81,7 +81,7 @@ export async function readSchemaFromProvider(bundle: string = PROVIDER_BUNDLE): 
  */
 export async function schemaFromProviderDefinitions(): Promise<ProviderSchemaDocument> {
   const { providerDescription, providerSchema } = await import('../src/provider/provider-config');
-  const { resources, dataSources } = await import('../src/provider/resources');
+  const { resources, dataSources, ephemeralResources } = await import('../src/provider/resources');
   const { typeToJson } = await import('../src/provider/codec/cty-json');
   type Types = typeof import('../src/provider/framework/types');
   type ObjectSchema = Parameters<Types['defineResource']>[0]['schema'];
@@ -128,6 +128,7 @@ export async function schemaFromProviderDefinitions(): Promise<ProviderSchemaDoc
         provider: { version: 0, block: block(providerSchema, providerDescription) },
         ...(resources.length ? { resource_schemas: entries(resources) } : {}),
         ...(dataSources.length ? { data_source_schemas: entries(dataSources) } : {}),
+        ...(ephemeralResources.length ? { ephemeral_resource_schemas: entries(ephemeralResources) } : {}),
       },
     },
     provider_versions: { [PROVIDER_ADDRESS]: PROVIDER_VERSION },

@@ -6,8 +6,8 @@
  *   npm run docs            rewrite docs/provider/
  *   npm run docs -- --check exit 1 when the committed docs differ from what this produces
  *
- * Snippet layout: `examples/hcl/provider/provider.tf`, and for each resource or data source
- * `examples/hcl/{resources,data-sources}/NAME/{resource.tf|data-source.tf, import.sh, notes.md}`
+ * Snippet layout: `examples/hcl/provider/provider.tf`, and for each resource, data source or ephemeral
+ * resource `examples/hcl/{resources,data-sources,ephemeral-resources}/NAME/{resource.tf|data-source.tf|ephemeral-resource.tf, import.sh, notes.md}`
  * (import.sh and notes.md optional; notes.md is prose placed after the example).
  */
 import * as fs from 'node:fs';
@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { AttributeSchema, AttributeType, BlockSchema, ObjectSchema } from '../src/provider/framework/types';
 import { validatorsOf } from '../src/provider/framework/validators';
 import { providerDescription, providerSchema } from '../src/provider/provider-config';
-import { dataSources, resources } from '../src/provider/resources';
+import { dataSources, ephemeralResources, resources } from '../src/provider/resources';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const DOCS_DIR = 'docs/provider';
@@ -35,6 +35,12 @@ export function renderProviderDocs(root: string = REPO_ROOT): Map<string, string
     files.set(
       `${DOCS_DIR}/data-sources/${shortName(dataSource.typeName)}.md`,
       renderPage(root, { kind: 'Data Source', dir: 'data-sources', exampleFile: 'data-source.tf', ...dataSource }),
+    );
+  }
+  for (const ephemeral of ephemeralResources) {
+    files.set(
+      `${DOCS_DIR}/ephemeral-resources/${shortName(ephemeral.typeName)}.md`,
+      renderPage(root, { kind: 'Ephemeral Resource', dir: 'ephemeral-resources', exampleFile: 'ephemeral-resource.tf', ...ephemeral }),
     );
   }
   return files;
@@ -75,6 +81,9 @@ function renderIndex(root: string): string {
     ...resources.map((r) => `- [\`${r.typeName}\`](resources/${shortName(r.typeName)}.md)`),
     '',
     ...(dataSources.length > 0 ? ['## Data Sources', '', ...dataSources.map((d) => `- [\`${d.typeName}\`](data-sources/${shortName(d.typeName)}.md)`), ''] : []),
+    ...(ephemeralResources.length > 0
+      ? ['## Ephemeral Resources', '', ...ephemeralResources.map((e) => `- [\`${e.typeName}\`](ephemeral-resources/${shortName(e.typeName)}.md)`), '']
+      : []),
     '## Schema',
     '',
     ...renderSchema(providerSchema),
@@ -83,8 +92,8 @@ function renderIndex(root: string): string {
 }
 
 interface PageInput {
-  kind: 'Resource' | 'Data Source';
-  dir: 'resources' | 'data-sources';
+  kind: 'Resource' | 'Data Source' | 'Ephemeral Resource';
+  dir: 'resources' | 'data-sources' | 'ephemeral-resources';
   exampleFile: string;
   typeName: string;
   description: string;

@@ -6,7 +6,8 @@
 #   terraform init && terraform apply -var edgerc=~/.edgerc -var aws_region=eu-west-1
 #
 # The token goes into the secret through `secret_string_wo`, a write-only attribute (Terraform
-# >= 1.11, hashicorp/aws >= 5.100): the aws resource keeps no copy of it in state. Every new token
+# >= 1.11, hashicorp/aws >= 5.100), fed by the ephemeral protector_token_value: no state or plan
+# file holds it. Every new token
 # makes a new secret version (AWSCURRENT), because `secret_string_wo_version` is derived from the
 # token fingerprint. The VMs need secretsmanager:GetSecretValue on the secret (and kms:Decrypt on
 # var.kms_key_id when set): see docs/aws-secrets-manager.md.
@@ -121,6 +122,13 @@ resource "protector_token" "edge" {
   }
 }
 
+# The token value, read from the API whenever a plan or an apply needs it and stored nowhere:
+# Terraform accepts it only in write-only attributes such as secret_string_wo.
+ephemeral "protector_token_value" "edge" {
+  connection_configuration_id = protector_token.edge.connection_configuration_id
+  token_id                    = protector_token.edge.id
+}
+
 resource "aws_secretsmanager_secret" "token" {
   name        = var.secret_name
   description = "App & API Protector Hybrid token of edge-aws, rotated by Terraform."
@@ -131,8 +139,8 @@ resource "aws_secretsmanager_secret" "token" {
 resource "aws_secretsmanager_secret_version" "token" {
   secret_id = aws_secretsmanager_secret.token.arn
 
-  # Write-only: sent to Secrets Manager, never stored in this resource's state.
-  secret_string_wo = protector_token.edge.value
+  # Write-only: sent to Secrets Manager, never stored in state or a plan file.
+  secret_string_wo = ephemeral.protector_token_value.edge.value
   # The aws provider sends a write-only value only when this number changes: derive it from the
   # fingerprint (a hash of the value), so every new token makes a new secret version.
   secret_string_wo_version = parseint(substr(sha256(protector_token.edge.fingerprint), 0, 12), 16) + 1

@@ -8,7 +8,7 @@
 # another terminal), pass -var edgerc=./emulator.edgerc -var section=default.
 
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.10"
   required_providers {
     protector = {
       source = "protector-iac/protector"
@@ -128,10 +128,24 @@ output "edge_token_rotate_after" {
   value = protector_token.edge.rotate_after
 }
 
-# Feed this to a Kubernetes Secret (for example kubernetes_secret_v1 with data_wo).
-output "cluster_token" {
-  value     = protector_token.cluster.value
-  sensitive = true
+# The cluster token's value, read whenever a plan or an apply needs it and stored nowhere. Feed it
+# to a write-only attribute (Terraform >= 1.11), for example with the hashicorp/kubernetes provider:
+#
+#   resource "kubernetes_secret_v1" "protector" {
+#     metadata {
+#       name      = "protector-token"
+#       namespace = "protector"
+#     }
+#     data_wo          = { token = ephemeral.protector_token_value.cluster.value }
+#     data_wo_revision = parseint(substr(sha256(protector_token.cluster.fingerprint), 0, 12), 16) + 1
+#   }
+ephemeral "protector_token_value" "cluster" {
+  connection_configuration_id = protector_token.cluster.connection_configuration_id
+  token_id                    = protector_token.cluster.id
+}
+
+output "cluster_token_fingerprint" {
+  value = protector_token.cluster.fingerprint
 }
 
 output "edge_instances" {

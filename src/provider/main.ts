@@ -33,8 +33,8 @@ function main(): void {
 
 function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
   const { providerConfig } = require('./provider-config') as typeof import('./provider-config');
-  const { resources, dataSources } = require('./resources') as typeof import('./resources');
-  return { providerConfig, resources, dataSources };
+  const { resources, dataSources, ephemeralResources } = require('./resources') as typeof import('./resources');
+  return { providerConfig, resources, dataSources, ephemeralResources };
 }
 
 main();

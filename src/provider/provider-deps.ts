@@ -6,7 +6,21 @@
 import type { ProtectorClient } from '../api/client';
 import * as framework from './framework/types';
 
-export type { AttributeType, Diagnostics, LogFields, Logger, Model, ModelOf, ObjectSchema, Planned, PlanRequest, UnknownValue, Value, ValueOf } from './framework/types';
+export type {
+  AttributeType,
+  Diagnostics,
+  LogFields,
+  Logger,
+  Model,
+  ModelOf,
+  ObjectSchema,
+  Planned,
+  PlanRequest,
+  StoredState,
+  UnknownValue,
+  Value,
+  ValueOf,
+} from './framework/types';
 export { Unknown } from './framework/types';
 
 export interface ProviderDeps {
@@ -19,6 +33,7 @@ export interface ProviderDeps {
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;
 export type ResourceDefinition<M extends framework.Model = framework.Model> = framework.ResourceDefinition<M, ProviderDeps>;
 export type DataSourceDefinition<M extends framework.Model = framework.Model> = framework.DataSourceDefinition<M, ProviderDeps>;
+export type EphemeralResourceDefinition<M extends framework.Model = framework.Model> = framework.EphemeralResourceDefinition<M, ProviderDeps>;
 
 export function defineResource<M extends framework.Model>(definition: ResourceDefinition<M>): ResourceDefinition {
   return framework.defineResource(definition);
@@ -26,4 +41,8 @@ export function defineResource<M extends framework.Model>(definition: ResourceDe
 
 export function defineDataSource<M extends framework.Model>(definition: DataSourceDefinition<M>): DataSourceDefinition {
   return framework.defineDataSource(definition);
+}
+
+export function defineEphemeralResource<M extends framework.Model>(definition: EphemeralResourceDefinition<M>): EphemeralResourceDefinition {
+  return framework.defineEphemeralResource(definition);
 }

@@ -4,7 +4,7 @@
  * the handshake line is out so they do not delay it.
  */
 import { ProviderService } from './tfplugin6/provider-service';
-import type { DataSourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from './framework/types';
+import type { DataSourceDefinition, EphemeralResourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from './framework/types';
 import { startHost, type RpcTable } from './host/grpc-host';
 import { HclogLogger, logLevelFromEnv } from './host/hclog-logger';
 import { exitWhenParentGoes } from './host/parent-watch';
@@ -13,6 +13,7 @@ export interface ProviderDefinitions<D> {
   providerConfig: ProviderConfigDefinition<Model, D>;
   resources: readonly ResourceDefinition<Model, D>[];
   dataSources: readonly DataSourceDefinition<Model, D>[];
+  ephemeralResources: readonly EphemeralResourceDefinition<Model, D>[];
 }
 
 export function runProvider<D>(loadDefinitions: () => ProviderDefinitions<D>, env: NodeJS.ProcessEnv = process.env): void {
@@ -65,6 +66,10 @@ const RPC_METHODS = [
   'ApplyResourceChange',
   'ImportResourceState',
   'ReadDataSource',
+  'ValidateEphemeralResourceConfig',
+  'OpenEphemeralResource',
+  'RenewEphemeralResource',
+  'CloseEphemeralResource',
   'StopProvider',
 ] as const satisfies ReadonlyArray<keyof ProviderService<unknown>>;
 

@@ -123,6 +123,21 @@ export interface ResourceDefinition<M extends Model = Model, D = unknown> {
   importState?(id: string, ctx: HandlerContext<D>): Promise<M | null>;
   /** e.g. a plan-time warning on destroy. */
   planDestroy?(prior: M, ctx: HandlerContext<D>): Promise<void> | void;
+  /**
+   * Rewrites a state stored under an older `schemaVersion` (its JSON object, as stored) into the
+   * current schema's shape. Called only for `version < schemaVersion`; attributes the current
+   * schema lacks are dropped afterwards. Terraform shows its diagnostics in the plan.
+   */
+  upgradeState?(version: number, stored: StoredState, ctx: UpgradeContext): StoredState;
+}
+
+/** A resource's state as Terraform stores it: the JSON object of its attributes. */
+export type StoredState = { [attribute: string]: unknown };
+
+/** UpgradeResourceState runs before ConfigureProvider may have: no dependencies. */
+export interface UpgradeContext {
+  diagnostics: Diagnostics;
+  log: Logger;
 }
 
 export interface DataSourceDefinition<M extends Model = Model, D = unknown> {
@@ -130,6 +145,24 @@ export interface DataSourceDefinition<M extends Model = Model, D = unknown> {
   description: string;
   schema: ObjectSchema;
   read(config: M, ctx: HandlerContext<D>): Promise<M>;
+}
+
+/**
+ * An ephemeral resource (`ephemeral "TYPE" "NAME" {...}`, Terraform >= 1.10): opened whenever
+ * Terraform needs its result during a plan or an apply, never stored in state or plan files. Its
+ * result may flow only into write-only attributes, provider configuration and other ephemeral
+ * values. Ours need neither renewal nor closing, so a definition only opens.
+ */
+export interface EphemeralResourceDefinition<M extends Model = Model, D = unknown> {
+  typeName: string;
+  description: string;
+  schema: ObjectSchema;
+  validateConfig?(config: Planned<M>, diagnostics: Diagnostics): void;
+  /**
+   * Called with a wholly known config (Terraform does not open an ephemeral resource whose config
+   * is unknown); returns the config with every computed attribute filled.
+   */
+  open(config: M, ctx: HandlerContext<D>): Promise<M>;
 }
 
 /**
@@ -142,6 +175,10 @@ export function defineResource<M extends Model, D = unknown>(definition: Resourc
 
 export function defineDataSource<M extends Model, D = unknown>(definition: DataSourceDefinition<M, D>): DataSourceDefinition<Model, D> {
   return definition as unknown as DataSourceDefinition<Model, D>;
+}
+
+export function defineEphemeralResource<M extends Model, D = unknown>(definition: EphemeralResourceDefinition<M, D>): EphemeralResourceDefinition<Model, D> {
+  return definition as unknown as EphemeralResourceDefinition<Model, D>;
 }
 
 interface ProviderConfigureContext {

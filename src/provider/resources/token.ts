@@ -22,6 +22,7 @@ import type { Diagnostics, HandlerContext, ModelOf, ObjectSchema, Planned, PlanR
 import { defineResource, Unknown } from '../provider-deps';
 import { generateManagedToken } from '../rotation/generate';
 import { revokeManagedToken, warnIfOnlyActiveToken } from '../rotation/revoke';
+import { planStoredValue, storedValueAfterUpdate, TOKEN_SCHEMA_VERSION, upgradeTokenState } from './token-stored-value';
 import { connectionConfigurationId, durationBetween, isDuration } from '../validators';
 import { warnAboutUnmanagedTokens } from '../rotation/unmanaged-tokens';
 
@@ -91,12 +92,25 @@ const schema = {
       default: true,
       description: 'Whether revoking the old token waits for the drain. `false` revokes at once, even while instances still use it. Defaults to `true`.',
     },
+    store_value: {
+      type: 'bool',
+      optional: true,
+      computed: true,
+      default: false,
+      description:
+        'Whether `value` keeps the token value in Terraform state (and so in plans and plan files). Leave it off: write-only ' +
+        'attributes take the value from the ephemeral `protector_token_value`, and `protector_token_file` fetches it itself. ' +
+        'Turn it on only for a consumer without a write-only attribute (Terraform < 1.11, or a provider attribute that is ' +
+        'not write-only), and keep such a state in a backend only trusted readers can reach. Defaults to `false`.',
+    },
     value: {
       type: 'string',
       computed: true,
       sensitive: true,
       useStateForUnknown: true,
-      description: 'The secret token value, for registration targets (a Kubernetes Secret, a token file). Sensitive: it lives in Terraform state only.',
+      nullable: true,
+      description:
+        'The secret token value, only with `store_value = true`; null otherwise. Sensitive, and stored in state in plain text: prefer the ephemeral `protector_token_value`.',
     },
     fingerprint: {
       type: 'string',
@@ -146,6 +160,7 @@ function validateConfig(config: Planned<TokenModel>, diagnostics: Diagnostics): 
  * the plan shows `rotate_after ... # forces replacement` rather than a deleted-outside-Terraform create.
  */
 async function modifyPlan(request: PlanRequest<TokenModel>, ctx: HandlerContext): Promise<void> {
+  planStoredValue(request);
   planRotation(request, ctx);
   if (request.prior !== null) await warnAboutUnmanagedTokens({ prior: request.prior, planned: request.planned }, ctx);
 }
@@ -203,11 +218,11 @@ async function importState(id: string, ctx: HandlerContext): Promise<TokenModel 
     );
     return null;
   }
-  const { value } = await ctx.deps.api.getTokenValue(configId, tokenId);
+  // store_value is false after an import: the value is read only if the config turns it on.
   return stateOf(
-    { connection_configuration_id: configId, rotation_period: null, keepers: null, drain_timeout: DEFAULT_DRAIN_TIMEOUT, require_drain: true },
+    { connection_configuration_id: configId, rotation_period: null, keepers: null, drain_timeout: DEFAULT_DRAIN_TIMEOUT, require_drain: true, store_value: false },
     token,
-    value,
+    null,
   );
 }
 
@@ -217,7 +232,7 @@ async function importState(id: string, ctx: HandlerContext): Promise<TokenModel 
 
 async function create(planned: TokenModel, ctx: HandlerContext): Promise<TokenModel> {
   const token = await generateManagedToken(planned.connection_configuration_id, ctx);
-  return stateOf(planned, token, token.value);
+  return stateOf(planned, token, planned.store_value ? token.value : null);
 }
 
 async function read(state: TokenModel, ctx: HandlerContext): Promise<TokenModel | null> {
@@ -248,9 +263,10 @@ async function read(state: TokenModel, ctx: HandlerContext): Promise<TokenModel 
   return { ...state, fingerprint: token.fingerprint, created_at: token.createdAt };
 }
 
-function update(prior: TokenModel, planned: TokenModel): Promise<TokenModel> {
-  // Only settings change in place (rotation_period, drain_timeout, require_drain): the token stays.
-  return Promise.resolve({ ...planned, rotate_after: rotateAfterOf(known(prior.created_at), planned.rotation_period) });
+async function update(prior: TokenModel, planned: TokenModel, ctx: HandlerContext): Promise<TokenModel> {
+  // Only settings change in place (rotation_period, drain_timeout, require_drain, store_value): the token stays.
+  const value = await storedValueAfterUpdate(planned, ctx);
+  return { ...planned, value, rotate_after: rotateAfterOf(known(prior.created_at), planned.rotation_period) };
 }
 
 async function destroy(state: TokenModel, ctx: HandlerContext): Promise<void> {
@@ -270,7 +286,7 @@ async function planDestroy(prior: TokenModel, ctx: HandlerContext): Promise<void
 
 export type TokenModel = ModelOf<typeof schema>;
 
-type TokenSettings = Pick<TokenModel, 'connection_configuration_id' | 'rotation_period' | 'keepers' | 'drain_timeout' | 'require_drain'>;
+type TokenSettings = Pick<TokenModel, 'connection_configuration_id' | 'rotation_period' | 'keepers' | 'drain_timeout' | 'require_drain' | 'store_value'>;
 
 export const tokenResource = defineResource<TokenModel>({
   typeName: TOKEN_TYPE,
@@ -278,9 +294,13 @@ export const tokenResource = defineResource<TokenModel>({
     'A token of a connection configuration, rotated by replacement. Use it with ' +
     '`lifecycle { create_before_destroy = true }`: the new token is generated, everything that depends on it is ' +
     'updated, and only then is the old token revoked, after every recently seen Protector instance moved to the new ' +
-    'one. The first token of a configuration takes over from the initial token the API generated with it.',
+    'one. The first token of a configuration takes over from the initial token the API generated with it. The state ' +
+    'keeps no token value unless `store_value = true`: registrations read it from the ephemeral `protector_token_value` ' +
+    '(write-only attributes) or fetch it themselves (`protector_token_file`).',
+  schemaVersion: TOKEN_SCHEMA_VERSION,
   schema,
   validateConfig,
+  upgradeState: upgradeTokenState,
   modifyPlan,
   importState,
   create,
@@ -301,7 +321,7 @@ function rotateAfterOf(createdAt: string, rotationPeriod: string | null): string
   return new Date(Date.parse(createdAt) + period).toISOString();
 }
 
-function stateOf(settings: TokenSettings, token: Token, value: string): TokenModel {
+function stateOf(settings: TokenSettings, token: Token, value: string | null): TokenModel {
   return {
     id: token.tokenId,
     connection_configuration_id: settings.connection_configuration_id,
@@ -309,6 +329,7 @@ function stateOf(settings: TokenSettings, token: Token, value: string): TokenMod
     keepers: settings.keepers,
     drain_timeout: settings.drain_timeout,
     require_drain: settings.require_drain,
+    store_value: settings.store_value,
     value,
     fingerprint: token.fingerprint,
     created_at: token.createdAt,

@@ -9,12 +9,15 @@ import { CodecError, decodeMsgpack, encodeMsgpack } from '../codec/cty-msgpack';
 import { valueFromJson } from '../codec/cty-json';
 import { applyResourceChange, importResource, readDataSource, readResource } from '../framework/apply';
 import { DiagnosticsCollector } from '../framework/diagnostics';
+import { openEphemeralResource } from '../framework/ephemeral';
 import { planResourceChange } from '../framework/plan';
+import { upgradeResourceState } from '../framework/upgrade';
 import { schemaToWire, pathToWire, type WireSchema, type WireStep } from './schema-wire';
 import { SecretScrubber } from '../framework/secrets';
 import { reportThrown } from '../framework/thrown-errors';
 import type {
   DataSourceDefinition,
+  EphemeralResourceDefinition,
   HandlerContext,
   LogFields,
   Logger,
@@ -51,6 +54,7 @@ export interface ProviderServiceOptions<D> {
   providerConfig: ProviderConfigDefinition<Model, D>;
   resources: readonly ResourceDefinition<Model, D>[];
   dataSources: readonly DataSourceDefinition<Model, D>[];
+  ephemeralResources?: readonly EphemeralResourceDefinition<Model, D>[];
   log: ScopedLogger;
 }
 
@@ -65,6 +69,7 @@ interface Call {
 export class ProviderService<D = unknown> {
   private readonly resources = new Map<string, ResourceDefinition<Model, D>>();
   private readonly dataSources = new Map<string, DataSourceDefinition<Model, D>>();
+  private readonly ephemeralResources = new Map<string, EphemeralResourceDefinition<Model, D>>();
   private readonly stopController = new AbortController();
   private deps: D | null = null;
   private schemaResponse: object | undefined;
@@ -72,6 +77,7 @@ export class ProviderService<D = unknown> {
   constructor(private readonly options: ProviderServiceOptions<D>) {
     for (const resource of options.resources) this.resources.set(resource.typeName, resource);
     for (const dataSource of options.dataSources) this.dataSources.set(dataSource.typeName, dataSource);
+    for (const ephemeral of options.ephemeralResources ?? []) this.ephemeralResources.set(ephemeral.typeName, ephemeral);
   }
 
   /** Aborted by StopProvider; handlers' `ctx.signal`. */
@@ -89,10 +95,15 @@ export class ProviderService<D = unknown> {
       for (const dataSource of this.dataSources.values()) {
         dataSourceSchemas[dataSource.typeName] = schemaToWire(dataSource.schema, dataSource.description);
       }
+      const ephemeralSchemas: Record<string, WireSchema> = {};
+      for (const ephemeral of this.ephemeralResources.values()) {
+        ephemeralSchemas[ephemeral.typeName] = schemaToWire(ephemeral.schema, ephemeral.description);
+      }
       this.schemaResponse = {
         provider: schemaToWire(this.options.providerConfig.schema, this.options.providerConfig.description),
         resource_schemas: resourceSchemas,
         data_source_schemas: dataSourceSchemas,
+        ephemeral_resource_schemas: ephemeralSchemas,
         diagnostics: [],
         server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
       };
@@ -163,9 +174,9 @@ export class ProviderService<D = unknown> {
           );
           return;
         }
-        upgraded = valueFromJson(JSON.parse(Buffer.from(json).toString('utf8')), impliedType(resource.schema), {
-          onDroppedAttribute: (path) => call.log.debug('dropping an attribute the schema no longer has', { attribute: path.join('.') }),
-        });
+        const version = Number(request.version ?? 0);
+        upgraded = upgradeResourceState(resource, version, JSON.parse(Buffer.from(json).toString('utf8')), { diagnostics: call.diagnostics, log: call.log });
+        call.scrubber.collect(upgraded, resource.schema);
       });
     } else this.unknownType(call, 'resource', request.type_name);
     return Promise.resolve({ upgraded_state: this.encode(upgraded, resource?.schema, call), diagnostics: this.diagnosticsOf(call) });
@@ -285,6 +296,49 @@ export class ProviderService<D = unknown> {
     return { state: this.encode(state, dataSource?.schema, call), diagnostics: this.diagnosticsOf(call) };
   }
 
+  ValidateEphemeralResourceConfig(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const ephemeral = this.ephemeralResources.get(request.type_name);
+    const call = this.call('ValidateEphemeralResourceConfig', ephemeral?.schema, request.type_name);
+    if (ephemeral) {
+      this.guard(call, `validated ephemeral resource ${ephemeral.typeName}`, () => {
+        const config = this.decode(request.config, ephemeral.schema, call);
+        validateConfig(ephemeral.schema, config, call.diagnostics, ephemeral.validateConfig?.bind(ephemeral));
+      });
+    } else this.unknownType(call, 'ephemeral resource', request.type_name);
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
+  }
+
+  /** The result goes to Terraform only: it keeps it in memory, never in state or a plan file. */
+  async OpenEphemeralResource(request: { type_name: string; config?: WireDynamicValue }): Promise<object> {
+    const ephemeral = this.ephemeralResources.get(request.type_name);
+    const call = this.call('OpenEphemeralResource', ephemeral?.schema, request.type_name);
+    let result: Value = null;
+    if (ephemeral) {
+      await this.guardAsync(call, `opened ephemeral resource ${ephemeral.typeName}`, async () => {
+        const config = this.decode(request.config, ephemeral.schema, call);
+        const ctx = this.handlerContext(call);
+        if (!ctx) return;
+        result = await openEphemeralResource(ephemeral, config, ctx);
+        call.scrubber.collect(result, ephemeral.schema);
+      });
+    } else this.unknownType(call, 'ephemeral resource', request.type_name);
+    return { result: this.encode(result, ephemeral?.schema, call), diagnostics: this.diagnosticsOf(call) };
+  }
+
+  /** Never called: no open answer sets `renew_at`. Answers without error for completeness. */
+  RenewEphemeralResource(request: { type_name: string }): Promise<object> {
+    const call = this.call('RenewEphemeralResource', undefined, request.type_name);
+    if (!this.ephemeralResources.has(request.type_name)) this.unknownType(call, 'ephemeral resource', request.type_name);
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
+  }
+
+  /** Our ephemeral resources hold nothing open (no lease, no session): closing has nothing to do. */
+  CloseEphemeralResource(request: { type_name: string }): Promise<object> {
+    const call = this.call('CloseEphemeralResource', undefined, request.type_name);
+    if (!this.ephemeralResources.has(request.type_name)) this.unknownType(call, 'ephemeral resource', request.type_name);
+    return Promise.resolve({ diagnostics: this.diagnosticsOf(call) });
+  }
+
   StopProvider(): Promise<object> {
     this.options.log.info('StopProvider: cancelling in-flight operations');
     this.stopController.abort();
@@ -356,8 +410,9 @@ export class ProviderService<D = unknown> {
     reportThrown(error, call.diagnostics, call.log, action);
   }
 
-  private unknownType(call: Call, kind: string, typeName: string): void {
-    call.diagnostics.error(`Unknown ${kind === 'resource' ? 'Resource' : 'Data Source'} Type`, `This provider has no ${kind} type "${typeName}".`);
+  private unknownType(call: Call, kind: 'resource' | 'data source' | 'ephemeral resource', typeName: string): void {
+    const title = kind.replace(/\b\w/g, (letter) => letter.toUpperCase());
+    call.diagnostics.error(`Unknown ${title} Type`, `This provider has no ${kind} type "${typeName}".`);
   }
 
   private diagnosticsOf(call: Call): WireDiagnostic[] {

@@ -151,10 +151,13 @@ describeWithAws('plain HCL: examples/hcl-aws-secrets-manager', () => {
     expect(events.filter((e) => e.type === 'AUTHENTICATION_FAILED')).toEqual([]);
     expect((await client.listTokens(first.configurationId)).active).toHaveLength(1);
 
-    // AND the aws resources' state holds no token value (ours still does until tokens leave state)
+    // AND the aws resources' state holds no token value
     const awsState = awsResourcesInState(path.join(world.workspace.dir, 'terraform.tfstate'));
     expect(awsState).toContain('aws_secretsmanager_secret_version');
     for (const value of values) expect(awsState.includes(value)).toBe(false);
+    // AND no state holds one: the value reached the secret through the ephemeral protector_token_value
+    const wholeState = fs.readFileSync(path.join(world.workspace.dir, 'terraform.tfstate'), 'utf8');
+    for (const value of values) expect(wholeState.includes(value)).toBe(false);
     // AND the provider and the SDK made only signed calls of emulated operations
     expectOnlySignedKnownCalls(sm);
     expect(new Set(sm.calls.map((call) => call.operation))).toEqual(new Set(['CreateSecret', 'DescribeSecret', 'GetResourcePolicy', 'PutSecretValue', 'GetSecretValue']));

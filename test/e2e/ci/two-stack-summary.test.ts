@@ -34,7 +34,8 @@ async function stack(name: string, options: { rotationPeriod?: string; drainTime
   const workspace = await createTerraformWorkspace({ hcl: '' });
   const hostsDir = path.join(workspace.dir, 'hosts');
   mkdirSync(path.join(hostsDir, 'host-0'), { recursive: true });
-  let hcl = rotationHcl(emulator.edgercPath, hostsDir, { hosts: 1, drainTimeout: options.drainTimeout }).replace('e2e-rotation', `edge-${name}`);
+  // store_value: the plans then hold the token values, which the summary and status must never print.
+  let hcl = rotationHcl(emulator.edgercPath, hostsDir, { hosts: 1, drainTimeout: options.drainTimeout, storeValue: true }).replace('e2e-rotation', `edge-${name}`);
   if (options.rotationPeriod) hcl = hcl.replace('  keepers ', `  rotation_period             = "${options.rotationPeriod}"\n  keepers `);
   workspace.writeFile('main.tf', hcl);
   const init = await workspace.run(['init', '-input=false', '-no-color']);

@@ -24,13 +24,15 @@ afterAll(async () => {
 test('the HCL example applies, shows no changes, rotates on a generation change, and destroys', async () => {
   const apply = await tf(workspace, ['apply', '-auto-approve', ...vars]);
   expect(apply.stdout).toContain('Resources: 5 added, 0 changed, 0 destroyed');
-  expect(apply.stdout).toMatch(/cluster_token = <sensitive>/);
+  expect(apply.stdout).toMatch(/cluster_token_fingerprint = "sha256:[0-9a-f]{12}"/);
+  expect(apply.stdout).toContain('ephemeral.protector_token_value.cluster: Opening complete');
   const api = apiFor(emulator.edgercPath, emulator.section);
   for (const name of ['edge', 'cluster']) {
     const configId = stateOf(workspace, 'protector_connection_configuration', name).id as string;
     expect((await api.listTokens(configId)).active.map((t) => t.tokenId)).toEqual([stateOf(workspace, 'protector_token', name).id]);
   }
-  expect(readFileSync(join(workspace.dir, 'token'), 'utf8')).toBe(stateOf(workspace, 'protector_token', 'edge').value);
+  const edge = stateOf(workspace, 'protector_token', 'edge');
+  expect(readFileSync(join(workspace.dir, 'token'), 'utf8')).toBe((await api.getTokenValue(edge.connection_configuration_id as string, edge.id as string)).value);
   expect((await tf(workspace, ['plan', '-detailed-exitcode', ...vars], 0)).stdout).toContain('No changes.');
 
   const rotate = await tf(workspace, ['apply', '-auto-approve', ...vars, '-var', 'token_generation=2']);

@@ -111,7 +111,7 @@ test('terraform killed right after generation: the next apply adopts that token 
   expect(managed.id).toBe(generated.tokenId);
   expect((await api.listTokens(configId)).active.map((t) => t.tokenId)).toEqual([generated.tokenId]);
   expect((await emulator.control.stats()).tokensGenerated).toBe(generatedBefore + 1);
-  expect(readFileSync(tokenFile, 'utf8')).toBe(managed.value);
+  expect(readFileSync(tokenFile, 'utf8')).toBe((await api.getTokenValue(configId, managed.id as string)).value);
   expect(instance.failures()).toBe(0);
   expect((await tf(workspace, ['plan', '-detailed-exitcode'], 0)).stdout).toContain('No changes.');
 }, 150_000);

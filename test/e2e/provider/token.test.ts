@@ -49,6 +49,8 @@ resource "protector_token" "edge" {
   ${settings.rotationPeriod ? `rotation_period = ${JSON.stringify(settings.rotationPeriod)}` : ''}
   drain_timeout = ${JSON.stringify(settings.drainTimeout ?? '30s')}
   keepers = { generation = ${JSON.stringify(settings.generation)} }
+  # This suite reads the value from state to check the file and to play a stuck instance.
+  store_value = true
   ${settings.createBeforeDestroy === false ? '' : 'lifecycle {\n    create_before_destroy = true\n  }'}
 }
 
@@ -223,9 +225,11 @@ test('import by CONFIG_ID/TOKEN_ID, then destroy: the only active token warns an
   await tf(workspace, ['state', 'rm', 'protector_token.edge']);
   const imported = await tf(workspace, ['import', 'protector_token.edge', `${configId()}/${token.id as string}`]);
   expect(imported.stdout).toContain('Import successful!');
-  expect(managed()).toMatchObject({ id: token.id, value: token.value });
+  // An import stores no value; store_value = true in the configuration reads it back in place.
+  expect(managed()).toMatchObject({ id: token.id, store_value: false, value: null });
   // keepers and rotation_period are not part of an import: the next apply settles them in place or by rotation.
   await tf(workspace, ['apply', '-auto-approve']);
+  expect(managed()).toMatchObject({ store_value: true, value: (await api.getTokenValue(configId(), managed().id as string)).value });
   expect((await tf(workspace, ['plan', '-detailed-exitcode'], 0)).stdout).toContain('No changes.');
 
   const id = configId();

@@ -21,6 +21,8 @@ const POLL_MS = 100;
 export interface RotationSetup {
   hosts: number;
   drainTimeout: string;
+  /** `store_value = true` on the token: for tests that need the value in state and plans. */
+  storeValue?: boolean;
 }
 
 export function rotationHcl(edgercPath: string, hostsDir: string, setup: RotationSetup): string {
@@ -51,6 +53,7 @@ resource "protector_token" "app" {
   connection_configuration_id = protector_connection_configuration.app.id
   keepers                     = { generation = var.generation }
   drain_timeout               = ${JSON.stringify(setup.drainTimeout)}
+  store_value                 = ${setup.storeValue === true}
 
   lifecycle {
     create_before_destroy = true

@@ -14,7 +14,8 @@ const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'protector');
 let world: RotationWorld;
 
 beforeAll(async () => {
-  world = await createRotationWorld({ hosts: 1, drainTimeout: '10s' });
+  // store_value: the plan JSON then holds the value, which the summary must redact.
+  world = await createRotationWorld({ hosts: 1, drainTimeout: '10s', storeValue: true });
 });
 afterAll(async () => {
   await world?.close();

@@ -6,8 +6,9 @@ import { DeploymentType, KubernetesSecretTarget, type KubernetesSecretTargetProp
 import { TokenFile } from '../../../constructs/.gen/providers/protector/token-file';
 import { evaluateWithTerraform, newStack, synthJson } from '../../helpers/constructs';
 
-function kubernetesConnection(stack: TerraformStack, target: KubernetesSecretTarget): ProtectorConnection {
+function kubernetesConnection(stack: TerraformStack, target: KubernetesSecretTarget, storeTokenValueInState?: boolean): ProtectorConnection {
   return new ProtectorConnection(stack, 'Cluster', {
+    storeTokenValueInState,
     name: 'cluster',
     deploymentType: DeploymentType.KUBERNETES,
     contractId: 'ctr_1',
@@ -21,6 +22,13 @@ function tokenExpression(connection: ProtectorConnection, attribute: string): st
   return `\${${connection.token.terraformResourceType}.${connection.token.friendlyUniqueId}.${attribute}}`;
 }
 
+/** `${ephemeral.protector_token_value.NAME.value}`: the connection's one ephemeral block. */
+function ephemeralValueExpression(stack: TerraformStack): string {
+  const blocks = (synthJson(stack) as unknown as { ephemeral: { protector_token_value: Record<string, unknown> } }).ephemeral.protector_token_value;
+  expect(Object.keys(blocks)).toHaveLength(1);
+  return `\${ephemeral.protector_token_value.${Object.keys(blocks)[0]!}.value}`;
+}
+
 describe('KubernetesSecretTarget', () => {
   let stack: TerraformStack;
   beforeEach(() => {
@@ -28,9 +36,28 @@ describe('KubernetesSecretTarget', () => {
     new KubernetesProvider(stack, 'kubernetes', {});
   });
 
-  test("by default writes the token into the Secret's (sensitive) data, so every new value is a diff and drift is repaired", () => {
+  test('by default writes the ephemeral token value into the write-only data_wo: no attribute that is stored holds it', () => {
     // WHEN
     const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token' }));
+    // THEN
+    const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
+    expect(secret.data_wo).toEqual({ token: ephemeralValueExpression(stack) });
+    expect(secret.data_wo_revision).toContain(`sha256(${tokenExpression(connection, 'fingerprint').slice(2, -1)})`);
+    expect(secret).not.toHaveProperty('data');
+    expect(JSON.stringify(synthJson(stack))).not.toContain(tokenExpression(connection, 'value'));
+    const token = Object.values((synthJson(stack) as unknown as { resource: { protector_token: Record<string, object> } }).resource.protector_token)[0];
+    expect(token).not.toHaveProperty('store_value');
+  });
+
+  test('writeOnly: false needs the value in state: refused with the ephemeral default, saying what to set', () => {
+    expect(() => kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', writeOnly: false }))).toThrow(
+      /`writeOnly: false` writes the token into `data`.*storeTokenValueInState: true/,
+    );
+  });
+
+  test("with storeTokenValueInState and writeOnly: false, the token goes into the Secret's (sensitive) data, so drift is repaired", () => {
+    // WHEN
+    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', writeOnly: false }), true);
     // THEN
     expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretV1, {
       metadata: {
@@ -46,8 +73,12 @@ describe('KubernetesSecretTarget', () => {
     expect(secret).not.toHaveProperty('data_wo_revision');
   });
 
-  test('writeOnly puts the token into data_wo, with a custom key', () => {
-    const connection = kubernetesConnection(stack, new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: true }));
+  test('with storeTokenValueInState, writeOnly puts the stored token value into data_wo, with a custom key', () => {
+    const connection = kubernetesConnection(
+      stack,
+      new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', key: 'TOKEN', writeOnly: true }),
+      true,
+    );
     const secret = Object.values(synthJson(stack).resource.kubernetes_secret_v1)[0];
     expect(secret.data_wo).toEqual({ TOKEN: tokenExpression(connection, 'value') });
     expect(secret).not.toHaveProperty('data');

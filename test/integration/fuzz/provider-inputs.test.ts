@@ -38,7 +38,8 @@ beforeAll(async () => {
   configId = created.state!.id as string;
   const token = await harness.converge(tokenResource, null, { ...baseConfig(tokenResource), connection_configuration_id: configId });
   tokenId = token.state!.id as string;
-  tokenValue = token.state!.value as string;
+  // protector_token keeps no value in state (store_value is off): read it from the API.
+  tokenValue = (await harness.deps.api.getTokenValue(configId, tokenId)).value;
 }, 60_000);
 afterAll(async () => {
   await harness.close();

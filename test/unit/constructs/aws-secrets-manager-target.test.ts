@@ -24,7 +24,7 @@ describe('AwsSecretsManagerTarget', () => {
     new aws.provider.AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   });
 
-  test('creates the secret and writes the token only into the write-only secret_string_wo', () => {
+  test('creates the secret and writes the ephemeral token value only into the write-only secret_string_wo', () => {
     // WHEN
     const connection = reverseProxyConnection(
       stack,
@@ -37,12 +37,15 @@ describe('AwsSecretsManagerTarget', () => {
       expect.objectContaining({ name: 'protector/production/token', kms_key_id: 'alias/protector', tags: { team: 'edge' }, description: 'edge token' }),
     ]);
     const [secretName] = Object.keys(json.resource.aws_secretsmanager_secret);
+    const ephemeral = (json as unknown as { ephemeral: { protector_token_value: Record<string, unknown> } }).ephemeral.protector_token_value;
+    const [ephemeralName] = Object.keys(ephemeral);
     const versions = Object.values(json.resource.aws_secretsmanager_secret_version);
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({
       secret_id: `\${aws_secretsmanager_secret.${secretName}.arn}`,
-      secret_string_wo: tokenExpression(connection, 'value'),
+      secret_string_wo: `\${ephemeral.protector_token_value.${ephemeralName}.value}`,
     });
+    expect(JSON.stringify(json)).not.toContain(tokenExpression(connection, 'value'));
     expect(versions[0]).not.toHaveProperty('secret_string');
     expect(String(versions[0]!.secret_string_wo_version)).toContain(tokenExpression(connection, 'fingerprint').slice(2, -1));
     // AND the stack declares hashicorp/aws
@@ -76,6 +79,21 @@ describe('AwsSecretsManagerTarget', () => {
     expect(() => reverseProxyConnection(stack, new AwsSecretsManagerTarget({ secretName: 'protector/token' }), DeploymentType.KUBERNETES)).toThrow(
       /`registrations\[0\]` \(AWS Secrets Manager secret protector\/token\) only works with deploymentType DeploymentType.REVERSE_PROXY/,
     );
+  });
+
+  test('with storeTokenValueInState (Terraform < 1.11), secret_string_wo gets the stored protector_token.value', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', {
+      name: 'edge',
+      deploymentType: DeploymentType.REVERSE_PROXY,
+      contractId: 'ctr_1',
+      groupId: 'grp_1',
+      rotation: RotationPolicy.every('30d'),
+      storeTokenValueInState: true,
+      registrations: [new AwsSecretsManagerTarget({ secretName: 'protector/token' })],
+    });
+    const json = synthJson(stack);
+    expect(Object.values(json.resource.aws_secretsmanager_secret_version)[0]).toMatchObject({ secret_string_wo: tokenExpression(connection, 'value') });
+    expect(json).not.toHaveProperty('ephemeral');
   });
 
   test('the synthesized stack holds no token value and no plain secret_string', () => {

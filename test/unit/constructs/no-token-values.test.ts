@@ -33,10 +33,21 @@ describe('synthesized JSON never contains a token value', () => {
       rotation: RotationPolicy.every('90d', { keepers: { reason: 'initial' } }),
       registrations: [
         new KubernetesSecretTarget({ namespace: 'protector', secretName: 'protector-token', restart: [{ kind: 'Deployment', name: 'protector' }] }),
-        new KubernetesSecretTarget({ namespace: 'legacy', secretName: 'protector-token', writeOnly: true }),
+        new KubernetesSecretTarget({ namespace: 'other', secretName: 'protector-token', key: 'TOKEN' }),
       ],
     });
-    const edge = new ProtectorConnection(stack, 'Edge', edgeProps());
+    // The opt-out for Terraform < 1.11: the value is stored in state and fed to `data`.
+    const legacy = new ProtectorConnection(stack, 'Legacy', {
+      name: 'legacy',
+      deploymentType: DeploymentType.KUBERNETES,
+      contractId: 'ctr_1',
+      groupId: 'grp_1',
+      rotation: RotationPolicy.every('90d'),
+      storeTokenValueInState: true,
+      registrations: [new KubernetesSecretTarget({ namespace: 'legacy', secretName: 'protector-token', writeOnly: false })],
+    });
+    void legacy;
+    const edge = new ProtectorConnection(stack, 'Edge', { ...edgeProps(), storeTokenValueInState: true });
     new TerraformOutput(stack, 'cluster_fingerprint', { value: cluster.tokenFingerprint });
     new TerraformOutput(stack, 'edge_token', { value: edge.tokenValue, sensitive: true });
     return Testing.synth(stack);
@@ -57,11 +68,13 @@ describe('synthesized JSON never contains a token value', () => {
 
   test('every use of a token value is an interpolation into a sensitive place', () => {
     const json = JSON.parse(synthesizeEverything());
-    // Only the Secrets' data (write-only or sensitive `data`) and a sensitive output.
+    // By default only write-only data_wo, fed by the ephemeral block; with the opt-out, the sensitive
+    // `data` and a sensitive output.
     expect(tokenValueUses(json)).toEqual([
       '.output.edge_token.value',
       '.resource.kubernetes_secret_v1.NAME.data.token',
-      '.resource.kubernetes_secret_v1.NAME.data_wo.token',
+      '.resource.kubernetes_secret_v1.NAME.data_wo.TOKEN (ephemeral)',
+      '.resource.kubernetes_secret_v1.NAME.data_wo.token (ephemeral)',
     ]);
     expect(json.output.edge_token.sensitive).toBe(true);
   });
@@ -70,7 +83,7 @@ describe('synthesized JSON never contains a token value', () => {
     // GIVEN a stack that copies the token value into a ConfigMap (whose data is not sensitive)
     const stack = newStack();
     new KubernetesProvider(stack, 'kubernetes', {});
-    const edge = new ProtectorConnection(stack, 'Edge', edgeProps());
+    const edge = new ProtectorConnection(stack, 'Edge', { ...edgeProps(), storeTokenValueInState: true });
     new ConfigMapV1(stack, 'Leak', { metadata: { name: 'leak' }, data: { token: edge.tokenValue } });
     // WHEN / THEN
     expect(tokenValueUses(JSON.parse(Testing.synth(stack)))).toContain('.resource.kubernetes_config_map_v1.NAME.data.token');
@@ -102,6 +115,10 @@ function tokenValueUses(json: unknown): string[] {
       if (/protector_token\.[^.}]+\.value/.test(node)) {
         expect(node).toMatch(/^\$\{protector_token\.[A-Za-z0-9_-]+\.value\}$/);
         uses.push(where);
+      }
+      if (/ephemeral\.protector_token_value\.[^.}]+\.value/.test(node)) {
+        expect(node).toMatch(/^\$\{ephemeral\.protector_token_value\.[A-Za-z0-9_-]+\.value\}$/);
+        uses.push(`${where} (ephemeral)`);
       }
     } else if (node && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) walk(child, `${where}.${key}`);

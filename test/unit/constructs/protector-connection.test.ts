@@ -1,4 +1,4 @@
-import { DataResource, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { DataResource, Fn, TerraformLocal, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import {
@@ -110,39 +110,84 @@ describe('ProtectorConnection', () => {
     new TerraformOutput(stack, 'token_id', { value: connection.tokenId });
     new TerraformOutput(stack, 'fingerprint', { value: connection.tokenFingerprint });
     new TerraformOutput(stack, 'rotate_after', { value: connection.tokenRotateAfter });
-    new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
+    new TerraformLocal(stack, 'value', connection.tokenValue);
     // THEN
-    const outputs = (synthJson(stack) as unknown as { output: Record<string, { value: string }> }).output;
+    const json = synthJson(stack) as unknown as {
+      output: Record<string, { value: string }>;
+      locals: Record<string, string>;
+      ephemeral: { protector_token_value: Record<string, Record<string, string>> };
+    };
+    const outputs = json.output;
     expect(outputs.configuration_id.value).toBe(ref(connection.configuration, 'id'));
     expect(outputs.token_id.value).toBe(ref(connection.token, 'id'));
     expect(outputs.fingerprint.value).toBe(ref(connection.token, 'fingerprint'));
     expect(outputs.rotate_after.value).toBe(ref(connection.token, 'rotate_after'));
-    expect(outputs.value.value).toBe(ref(connection.token, 'value'));
+    // The value is ephemeral by default: a reference to the one ephemeral block that reads it.
+    const [name, block] = Object.entries(json.ephemeral.protector_token_value)[0]!;
+    expect(Object.keys(json.ephemeral.protector_token_value)).toHaveLength(1);
+    expect(json.locals.value).toBe(`\${ephemeral.protector_token_value.${name}.value}`);
+    expect(block).toEqual({ connection_configuration_id: ref(connection.token, 'connection_configuration_id'), token_id: ref(connection.token, 'id') });
+    expect(connection.tokenValueSource.ephemeral).toBe(true);
   });
 
-  test('an output exposing tokenValue without sensitive fails validation, saying to mark it sensitive', () => {
-    // GIVEN
+  test('storeTokenValueInState hands out protector_token.value, sets store_value and warns at synth', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
+    new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
+    const json = synthJson(stack) as unknown as {
+      output: Record<string, { value: string }>;
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+      ephemeral?: unknown;
+    };
+    expect(json.output.value.value).toBe(ref(connection.token, 'value'));
+    expect(Object.values(json.resource.protector_token)[0]).toMatchObject({ store_value: true });
+    expect(json.ephemeral).toBeUndefined();
+    expect(annotationsOf(stack)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining('`storeTokenValueInState` is on, so protector_token keeps the token value in Terraform state'),
+      }),
+    ]);
+  });
+
+  test('without a consumer of the value, no ephemeral block is written and the token stores no value', () => {
+    new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    const json = synthJson(stack) as unknown as { resource: Record<string, Record<string, Record<string, unknown>>>; ephemeral?: unknown };
+    expect(json.ephemeral).toBeUndefined();
+    expect(Object.values(json.resource.protector_token)[0]).not.toHaveProperty('store_value');
+  });
+
+  test('an output or terraform_data receiving the ephemeral tokenValue fails validation, even a sensitive output', () => {
     const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+    new TerraformOutput(stack, 'secret', { value: connection.tokenValue, sensitive: true });
+    new DataResource(stack, 'copy', { input: { token: connection.tokenValue } });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /the output "secret" receives `tokenValue`, which is ephemeral.*terraform_data "copy" receives `tokenValue`, which is ephemeral/s,
+    );
+  });
+
+  test('stored in state: an output exposing tokenValue without sensitive fails validation, saying to mark it sensitive', () => {
+    // GIVEN
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     // WHEN
     new TerraformOutput(stack, 'leaky', { value: connection.tokenValue });
     // THEN
     expect(() => Testing.synth(stack, true)).toThrow(/ProtectorConnection 'test\/Edge': the output "leaky" exposes `tokenValue` but is not sensitive.*sensitive: true/);
   });
 
-  test('an output exposing tokenValue inside an expression is caught too', () => {
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+  test('stored in state: an output exposing tokenValue inside an expression is caught too', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     new TerraformOutput(stack, 'encoded', { value: Fn.base64encode(connection.tokenValue) });
     expect(() => Testing.synth(stack, true)).toThrow(/the output "encoded" exposes `tokenValue`/);
   });
 
-  test('tokenValue passed through terraform_data fails validation (it drops sensitivity)', () => {
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+  test('stored in state: tokenValue passed through terraform_data fails validation (it drops sensitivity)', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     new DataResource(stack, 'copy', { input: { token: connection.tokenValue } });
     expect(() => Testing.synth(stack, true)).toThrow(/terraform_data "copy" receives `tokenValue`.*prints it in plain text/);
   });
 
-  test('a sensitive output of tokenValue and outputs of other attributes pass validation', () => {
-    const connection = new ProtectorConnection(stack, 'Edge', reverseProxyProps());
+  test('stored in state: a sensitive output of tokenValue and outputs of other attributes pass validation', () => {
+    const connection = new ProtectorConnection(stack, 'Edge', { ...reverseProxyProps(), storeTokenValueInState: true });
     new TerraformOutput(stack, 'value', { value: connection.tokenValue, sensitive: true });
     new TerraformOutput(stack, 'fingerprint', { value: connection.tokenFingerprint });
     new DataResource(stack, 'fingerprint_copy', { input: { fingerprint: connection.tokenFingerprint } });

@@ -5,8 +5,19 @@
  */
 import { applyResourceChange, importResource, readDataSource, readResource } from '../../../../src/provider/framework/apply';
 import { DiagnosticsCollector, type CollectedDiagnostic } from '../../../../src/provider/framework/diagnostics';
+import { openEphemeralResource } from '../../../../src/provider/framework/ephemeral';
 import { planResourceChange, type PlanResult } from '../../../../src/provider/framework/plan';
-import type { DataSourceDefinition, HandlerContext, LogFields, Logger, Model, ProviderDeps, ResourceDefinition, Value } from '../../../../src/provider/provider-deps';
+import type {
+  DataSourceDefinition,
+  EphemeralResourceDefinition,
+  HandlerContext,
+  LogFields,
+  Logger,
+  Model,
+  ProviderDeps,
+  ResourceDefinition,
+  Value,
+} from '../../../../src/provider/provider-deps';
 import { validateConfig } from '../../../../src/provider/framework/validate';
 import { configureProvider } from '../../../../src/provider/provider-config';
 import { startInProcessEmulator, type InProcessEmulator } from '../../../helpers/emulator';
@@ -69,7 +80,7 @@ export class Harness {
     this.stopController = new AbortController();
   }
 
-  validate(definition: ResourceDefinition | DataSourceDefinition, config: Value): CollectedDiagnostic[] {
+  validate(definition: ResourceDefinition | DataSourceDefinition | EphemeralResourceDefinition, config: Value): CollectedDiagnostic[] {
     const ctx = this.context();
     const own = 'validateConfig' in definition ? definition.validateConfig?.bind(definition) : undefined;
     validateConfig(definition.schema, config, ctx.diagnostics, own);
@@ -103,6 +114,11 @@ export class Harness {
 
   readData(definition: DataSourceDefinition, config: Model): Promise<Model | null> {
     return readDataSource(definition, config, this.context());
+  }
+
+  /** What OpenEphemeralResource does: the result Terraform keeps in memory only. */
+  open(definition: EphemeralResourceDefinition, config: Model): Promise<Model | null> {
+    return openEphemeralResource(definition, config, this.context());
   }
 
   /** Everything the provider logged and said, as one string: for "no secret anywhere" checks. */

@@ -12,6 +12,8 @@ let harness: Harness;
 let dir: string;
 let configId: string;
 let token: Model;
+/** The token's value, from the API: protector_token keeps none in state (store_value is off). */
+let tokenValue: string;
 beforeAll(async () => {
   harness = await startHarness();
   const configuration = await harness.converge(connectionConfigurationResource, null, {
@@ -26,7 +28,10 @@ beforeAll(async () => {
   });
   configId = configuration.state!.id as string;
   token = (await harness.converge(tokenResource, null, tokenConfig({ v: '1' }))).state!;
+  tokenValue = await valueOf(token);
 });
+
+const valueOf = async (t: Model) => (await harness.deps.api.getTokenValue(configId, t.id as string)).value;
 afterAll(async () => {
   await harness.close();
 });
@@ -45,6 +50,7 @@ function tokenConfig(keepers: Record<string, string>): Model {
     keepers,
     drain_timeout: null,
     require_drain: false,
+    store_value: null,
     value: null,
     fingerprint: null,
     created_at: null,
@@ -68,14 +74,16 @@ function fileConfig(tokenId: Model[string], overrides: Partial<Model> = {}): Mod
 const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
 
 test('writes the token with mode 0600, keeps only hashes in state, and a second plan changes nothing', async () => {
+  // The token's state holds no value: the file resource fetches it itself.
+  expect(token.value).toBeNull();
   const { state } = await harness.converge(resource, null, fileConfig(token.id));
   const file = path.join(dir, 'sub', 'token');
-  expect(fs.readFileSync(file, 'utf8')).toBe(token.value);
+  expect(fs.readFileSync(file, 'utf8')).toBe(tokenValue);
   expect(modeOf(file)).toBe('600');
   expect(fs.readdirSync(path.dirname(file))).toEqual(['token']); // no temporary left behind
   expect(state).toMatchObject({ id: file, fingerprint: token.fingerprint, file_permission: '0600' });
-  expect(JSON.stringify(state)).not.toContain(token.value as string);
-  expect(harness.everythingSaid()).not.toContain(token.value as string);
+  expect(JSON.stringify(state)).not.toContain(tokenValue);
+  expect(harness.everythingSaid()).not.toContain(tokenValue);
 
   const refreshed = await harness.read(resource, state!);
   expect(refreshed).toEqual(state);
@@ -92,7 +100,7 @@ test('a tampered file is planned for a rewrite and repaired', async () => {
   expect(plan.planned).toMatchObject({ content_sha256: Unknown, fingerprint: token.fingerprint });
   await harness.apply(resource, refreshed, plan.planned);
   expectNoErrors(harness.last);
-  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(token.value);
+  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(tokenValue);
 });
 
 test('a missing file is written again, and a changed permission set back', async () => {
@@ -101,7 +109,7 @@ test('a missing file is written again, and a changed permission set back', async
   const missing = await harness.read(resource, state!);
   expect(missing).toMatchObject({ content_sha256: null });
   const repaired = await harness.converge(resource, missing, fileConfig(token.id, { file_permission: '0640' }));
-  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(token.value);
+  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(tokenValue);
   expect(modeOf(state!.path as string)).toBe('640');
 
   fs.chmodSync(state!.path as string, 0o644);
@@ -119,10 +127,11 @@ test('a new token id (a rotation) rewrites the file in place with the new token'
   expect(plan.requiresReplace).toEqual([]);
   expect(plan.planned).toMatchObject({ fingerprint: Unknown, content_sha256: Unknown });
   const moved = await harness.converge(resource, state, fileConfig(next.id));
-  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(next.value);
+  expect(fs.readFileSync(state!.path as string, 'utf8')).toBe(await valueOf(next));
   expect(moved.state).toMatchObject({ token_id: next.id, fingerprint: next.fingerprint });
   await harness.apply(tokenResource, token, null); // the old token goes, as with create_before_destroy
   token = next;
+  tokenValue = await valueOf(next);
 });
 
 test('destroy removes the file, and tolerates it being gone already', async () => {
@@ -182,7 +191,7 @@ test('holdsToken compares the content hash with the fingerprint', () => {
 test('a token value put where an id or a path belongs is never echoed by the validation error', () => {
   // At plan time Terraform validates with known values, so `token_id = protector_token.x.value`
   // reaches the validators with the secret itself; the error must name it by fingerprint only.
-  const value = token.value as string;
+  const value = tokenValue;
   for (const attribute of ['token_id', 'path', 'connection_configuration_id']) {
     const items = harness.validate(resource, fileConfig(attribute === 'token_id' ? value : token.id, { [attribute]: value }));
     expect(items).toEqual([expect.objectContaining({ severity: 'error', path: [attribute] })]);

@@ -46,6 +46,8 @@ function tokenConfig(configId: string, overrides: Partial<Model> = {}): Model {
     keepers: null,
     drain_timeout: null,
     require_drain: null,
+    // These tests read the value from state to play instances: they opt in (the default stores none).
+    store_value: true,
     value: null,
     fingerprint: null,
     created_at: null,
@@ -445,13 +447,24 @@ describe('destroy', () => {
 });
 
 describe('import', () => {
-  test('by CONFIG_ID/TOKEN_ID, with the value', async () => {
+  test('by CONFIG_ID/TOKEN_ID, without the value; a config with store_value = true reads it in place', async () => {
     const configId = await newConfiguration();
     const [initial] = await activeIds(configId);
     const imported = await harness.import(resource, `${configId}/${initial}`);
     expectNoErrors(harness.last);
     const { value } = await harness.deps.api.getTokenValue(configId, initial!);
-    expect(imported).toMatchObject({ id: initial, connection_configuration_id: configId, value, rotation_period: null, drain_timeout: '10m', require_drain: true });
+    expect(imported).toMatchObject({
+      id: initial,
+      connection_configuration_id: configId,
+      store_value: false,
+      value: null,
+      rotation_period: null,
+      drain_timeout: '10m',
+      require_drain: true,
+    });
+    const { state, plan } = await harness.converge(resource, imported, tokenConfig(configId, { rotation_period: null }));
+    expect(plan.requiresReplace).toEqual([]);
+    expect(state).toMatchObject({ id: initial, store_value: true, value });
     expect(harness.everythingSaid()).not.toContain(value);
   });
 

@@ -36,7 +36,8 @@ async function newConfiguration(): Promise<string> {
 
 function tokenConfig(configId: string, keepers: Record<string, string> | null = null): Model {
   const empty = { id: null, value: null, fingerprint: null, created_at: null, rotate_after: null };
-  return { ...empty, connection_configuration_id: configId, rotation_period: '90d', keepers, drain_timeout: '1s', require_drain: null };
+  // store_value: these tests read the value from state to play instances.
+  return { ...empty, connection_configuration_id: configId, rotation_period: '90d', keepers, drain_timeout: '1s', require_drain: null, store_value: true };
 }
 
 test('the state whose token is older is warned at every plan; the other one when it plans a rotation', async () => {

@@ -39,6 +39,12 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token#rotation_period Token#rotation_period}
   */
   readonly rotationPeriod?: string;
+  /**
+  * Whether `value` keeps the token value in Terraform state (and so in plans and plan files). Leave it off: write-only attributes take the value from the ephemeral `protector_token_value`, and `protector_token_file` fetches it itself. Turn it on only for a consumer without a write-only attribute (Terraform < 1.11, or a provider attribute that is not write-only), and keep such a state in a backend only trusted readers can reach. Defaults to `false`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/protector-iac/protector/0.1.0/docs/resources/token#store_value Token#store_value}
+  */
+  readonly storeValue?: boolean | cdktf.IResolvable;
 }
 
 /**
@@ -97,6 +103,7 @@ export class Token extends cdktf.TerraformResource {
     this._keepers = config.keepers;
     this._requireDrain = config.requireDrain;
     this._rotationPeriod = config.rotationPeriod;
+    this._storeValue = config.storeValue;
   }
 
   // ==========
@@ -200,6 +207,22 @@ export class Token extends cdktf.TerraformResource {
     return this._rotationPeriod;
   }
 
+  // store_value - computed: true, optional: true, required: false
+  private _storeValue?: boolean | cdktf.IResolvable; 
+  public get storeValue() {
+    return this.getBooleanAttribute('store_value');
+  }
+  public set storeValue(value: boolean | cdktf.IResolvable) {
+    this._storeValue = value;
+  }
+  public resetStoreValue() {
+    this._storeValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get storeValueInput() {
+    return this._storeValue;
+  }
+
   // value - computed: true, optional: false, required: false
   public get value() {
     return this.getStringAttribute('value');
@@ -216,6 +239,7 @@ export class Token extends cdktf.TerraformResource {
       keepers: cdktf.hashMapper(cdktf.stringToTerraform)(this._keepers),
       require_drain: cdktf.booleanToTerraform(this._requireDrain),
       rotation_period: cdktf.stringToTerraform(this._rotationPeriod),
+      store_value: cdktf.booleanToTerraform(this._storeValue),
     };
   }
 
@@ -250,6 +274,12 @@ export class Token extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      store_value: {
+        value: cdktf.booleanToHclTerraform(this._storeValue),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
     };
 

@@ -119,6 +119,8 @@ export async function installOffline(project: string, tarball: string, peers: re
       integrity: `sha512-${createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`,
       dependencies: manifest.dependencies,
       peerDependencies: manifest.peerDependencies,
+      // Without it npm takes the optional AWS SDK peer for a required one and refuses the lock.
+      peerDependenciesMeta: manifest.peerDependenciesMeta,
       bin: manifest.bin,
       engines: manifest.engines,
       license: manifest.license,

@@ -101,7 +101,7 @@ function checkConfiguration({ configuration, tokens, instances }: ConfigurationS
   const newest = newestOf(tokens.active);
   const revoked = new Set(tokens.revoked.map((t) => t.tokenId));
   for (const instance of recentlySeen(instances, now)) {
-    const seen = `last seen ${formatDuration(Math.max(0, now - Date.parse(instance.lastHeartbeatAt)))} ago`;
+    const seen = `last seen ${formatDuration(Math.max(0, now - Date.parse(instance.lastHeartbeatAt)), { wholeSeconds: true })} ago`;
     const onActive = tokens.active.some((t) => t.tokenId === instance.tokenId);
     if (onActive && instance.tokenId === newest?.tokenId) continue;
     findings.push({

@@ -28,7 +28,9 @@ export interface DrainPoll {
 
 export function logDrainPoll(poll: DrainPoll, ctx: HandlerContext): void {
   const { token, stillOn, waitedMs, timeoutMs, now } = poll;
-  const listed = stillOn.map((i) => `${i.instanceId} (${i.status}, last heartbeat ${formatDuration(Math.max(0, now.getTime() - Date.parse(i.lastHeartbeatAt)))} ago)`);
+  const listed = stillOn.map(
+    (i) => `${i.instanceId} (${i.status}, last heartbeat ${formatDuration(Math.max(0, now.getTime() - Date.parse(i.lastHeartbeatAt)), { wholeSeconds: true })} ago)`,
+  );
   ctx.log.info(
     `waiting for instances to move off the old token before revoking it: ${token.tokenId} (${token.fingerprint}) is still used by ` +
       `${listed.join(', ')}; waited ${formatDuration(waitedMs)} of ${formatDuration(timeoutMs)}`,

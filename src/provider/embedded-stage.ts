@@ -1,0 +1,39 @@
+/**
+ * Runs a stage of the provider that the bundler embedded as text (see ./bundle.ts).
+ *
+ * A script's every function is at least pre-parsed when the script loads, so the provider's 1.5 MB
+ * would cost ~110 ms before the first line of stage 1 ran. Embedded as a string literal, stage 2
+ * costs nothing until it is compiled here, after the handshake line is out. Inside the standalone
+ * executable the compile itself is skipped: the build ships V8's code cache of stage 2 as an
+ * asset of the single executable application (made by the same Node release, see ./executable.ts).
+ */
+import { Script } from 'node:vm';
+
+/** The CommonJS function wrapper: stage 2 is an esbuild CommonJS bundle that only requires Node built-ins. */
+type StageFunction = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+
+/** The asset name of stage 2's code cache inside the standalone executable. */
+export const STAGE_CODE_CACHE_ASSET = 'provider-stage2.v8-code-cache';
+
+/** The exact text V8 compiles: the code cache is only accepted for the very same source. */
+export function wrapStage(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+}
+
+export function runEmbeddedStage(source: string, filename: string, requireBuiltin: NodeJS.Require): unknown {
+  const cachedData = codeCacheInsideExecutable();
+  const script = new Script(wrapStage(source), { filename, cachedData });
+  const module = { exports: {} };
+  (script.runInThisContext() as StageFunction)(module.exports, requireBuiltin, module, filename, '.');
+  return module.exports;
+}
+
+/** Stage 2's code cache when running as the standalone executable that carries one. */
+function codeCacheInsideExecutable(): Buffer | undefined {
+  try {
+    const sea = require('node:sea') as typeof import('node:sea');
+    return sea.isSea() ? Buffer.from(sea.getAsset(STAGE_CODE_CACHE_ASSET)) : undefined;
+  } catch {
+    return undefined; // a bundle run by plain Node, or an executable built without the cache: V8 compiles
+  }
+}

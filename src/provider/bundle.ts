@@ -66,7 +66,9 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE, options: BuildOpt
   const embedStage2 = {
     name: 'embed-stage-2',
     setup(build: import('esbuild').PluginBuild) {
-      build.onResolve({ filter: /^\.\/serve$/ }, (args) => (args.importer.endsWith(join('provider', 'main.ts')) ? { path: 'stage2', namespace: 'embedded-stage' } : undefined));
+      build.onResolve({ filter: /^\.\/serve$/ }, (args) =>
+        args.importer.endsWith(join('provider', 'main.ts')) ? { path: 'stage2', namespace: 'embedded-stage' } : undefined,
+      );
       build.onLoad({ filter: /.*/, namespace: 'embedded-stage' }, () => ({
         contents: `module.exports = require(${JSON.stringify(EMBEDDED_STAGE_MODULE)}).runEmbeddedStage(${JSON.stringify(stage2Source)}, ${JSON.stringify(STAGE2_FILENAME)}, require);`,
         resolveDir: REPO_ROOT,

@@ -8,6 +8,7 @@
  * asset of the single executable application (made by the same Node release, see ./executable.ts).
  */
 import { Script } from 'node:vm';
+import { HclogLogger, logLevelFromEnv } from './host/hclog-logger';
 
 /** The CommonJS function wrapper: stage 2 is an esbuild CommonJS bundle that only requires Node built-ins. */
 type StageFunction = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
@@ -20,9 +21,14 @@ export function wrapStage(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 }
 
+/**
+ * Called from the module the bundler puts in place of stage 1's `require('./serve')`.
+ * @public
+ */
 export function runEmbeddedStage(source: string, filename: string, requireBuiltin: NodeJS.Require): unknown {
   const cachedData = codeCacheInsideExecutable();
   const script = new Script(wrapStage(source), { filename, cachedData });
+  if (cachedData) reportCodeCache(script.cachedDataRejected === true);
   const module = { exports: {} };
   (script.runInThisContext() as StageFunction)(module.exports, requireBuiltin, module, filename, '.');
   return module.exports;
@@ -36,4 +42,11 @@ function codeCacheInsideExecutable(): Buffer | undefined {
   } catch {
     return undefined; // a bundle run by plain Node, or an executable built without the cache: V8 compiles
   }
+}
+
+/** V8 rejects a cache made by another V8 build or with other flags; that costs start-up time, so it is worth a warning. */
+function reportCodeCache(rejected: boolean): void {
+  const log = new HclogLogger({ level: logLevelFromEnv(process.env), module: 'provider.protector' });
+  if (rejected) log.warn('the code cache inside this executable was rejected by V8; compiling the provider instead (slower start)');
+  else log.debug('provider code loaded from the code cache inside this executable');
 }

@@ -10,7 +10,7 @@ import { HclogLogger, logLevelFromEnv } from './host/hclog-logger';
 import type { PluginListener } from './host/plugin-listener';
 import type { ProviderDeps } from './provider-deps';
 
-export interface ProviderDefinitions<D> {
+interface ProviderDefinitions<D> {
   providerConfig: ProviderConfigDefinition<Model, D>;
   resources: readonly ResourceDefinition<Model, D>[];
   dataSources: readonly DataSourceDefinition<Model, D>[];
@@ -38,7 +38,12 @@ export function runProvider(listener: PluginListener, env: NodeJS.ProcessEnv = p
   setImmediate(provider); // Terraform's first call needs the definitions: build them while it connects
 }
 
-function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
+/**
+ * Also called by the build, so that V8's code cache of stage 2 holds the definitions' code (see
+ * ./executable.ts).
+ * @public
+ */
+export function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
   const { providerConfig } = require('./provider-config') as typeof import('./provider-config');
   const { resources, dataSources, ephemeralResources } = require('./resources') as typeof import('./resources');
   return { providerConfig, resources, dataSources, ephemeralResources };

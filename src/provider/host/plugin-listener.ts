@@ -15,7 +15,7 @@ import { tlsDisabled } from './handshake';
 import { createServerCertificate, type ServerCertificate } from './self-signed-cert';
 
 /** go-plugin's automatic mTLS: our certificate, and Terraform's, the only one we accept. */
-export interface PluginTls {
+interface PluginTls {
   readonly certificate: ServerCertificate;
   readonly terraformCertPem: string;
 }

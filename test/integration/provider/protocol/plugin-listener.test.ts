@@ -16,8 +16,9 @@ beforeEach(() => {
   socketDir = mkdtempSync(path.join(tmpdir(), 'plugin-listener-'));
 });
 afterEach(() => {
-  for (const item of opened.splice(0)) if ('handOver' in item) item.close();
-  else item.destroy();
+  for (const item of opened.splice(0))
+    if ('handOver' in item) item.close();
+    else item.destroy();
   rmSync(socketDir, { recursive: true, force: true });
 });
 
@@ -72,7 +73,7 @@ test('a connection made after the hand-over goes straight to the server', async 
   expect(() => listener.handOver(() => undefined)).toThrow(/already handed over/);
 });
 
-test("TLS only when Terraform sent its certificate and did not disable TLS", async () => {
+test('TLS only when Terraform sent its certificate and did not disable TLS', async () => {
   const terraformCertPem = createServerCertificate().certPem;
   expect((await listen({ PLUGIN_CLIENT_CERT: terraformCertPem })).tls).toMatchObject({ terraformCertPem, certificate: { der: expect.any(Buffer) } });
   expect((await listen({ PLUGIN_CLIENT_CERT: terraformCertPem, TF_DISABLE_PLUGIN_TLS: '1' })).tls).toBeUndefined();

@@ -1,51 +1,116 @@
 /**
- * `npm run bench:provider-startup [-- --runs N]`: spawn-to-handshake time, interleaved in one run
- * so all see the same machine load, of: the bare-Node floor (a `node -e` that prints a handshake
- * line and nothing else), our provider bundle (Node script with a shebang), our standalone
- * executable (Node single executable application with V8's code cache; built if missing) and the
- * Go hashicorp/aws provider from this machine's local mirror. Terraform starts a provider 2-5
- * times per command, one after another, so this time is paid several times over. The table is
- * also written to bench/results/provider-startup.md with the date, load average and commit.
+ * `npm run bench:provider-startup [-- --runs N] [--also NAME=PATH ...]`: start-up times, interleaved
+ * in one run so all see the same machine load, of: the bare-Node floor (a `node -e` that prints a
+ * handshake line and nothing else), our provider bundle (Node script with a shebang), our
+ * standalone executable (Node single executable application with V8's code caches; built if
+ * missing), the Go hashicorp/aws provider from this machine's local mirror, and any other
+ * provider binary named with `--also` (say, a build of an older commit).
+ *
+ * Two times per start: spawn to the handshake line (what Terraform waits for before it connects)
+ * and spawn to the answer of the first RPC, GetProviderSchema over the announced socket (what it
+ * waits for before it can go on). Terraform starts a provider 3-5 times per command, one after
+ * another, so both are paid several times over. The table is also written to
+ * bench/results/provider-startup.md with the date, load average and commit.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { buildProviderOnce, newestSourceMtime } from '../../test/helpers/terraform';
 import { terraformPlatform } from '../../src/api/rules';
 import { EXECUTABLE_PLATFORMS, providerExecutable, type ExecutablePlatform } from '../../src/provider/artifacts';
 import { buildExecutable } from '../../src/provider/executable';
 import { PACKAGE_ROOT } from '../../src/package-root';
 import { MAGIC_COOKIE_VALUE } from '../../src/provider/host/handshake';
-import { createServerCertificate } from '../../src/provider/host/self-signed-cert';
+import { createServerCertificate, type ServerCertificate } from '../../src/provider/host/self-signed-cert';
 
 const AWS_PROVIDER = '/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5';
-const HANDSHAKE_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 20_000;
 
 interface Subject {
   name: string;
   path: string;
   args?: string[];
+  /** False for the floor, which prints a handshake line and serves nothing. */
+  serves: boolean;
 }
 
-/** Milliseconds from spawn to the first complete stdout line; the process is killed afterwards. */
-function timeHandshake(subject: Subject, env: NodeJS.ProcessEnv): Promise<number> {
+interface Sample {
+  handshakeMs: number;
+  firstAnswerMs?: number;
+}
+
+interface Mode {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  /** Our side of the mTLS, as Terraform would hold it; undefined for plaintext. */
+  terraformCertificate?: ServerCertificate;
+}
+
+/** `1|6|unix|SOCKET|grpc|CERT` -> the protocol, the socket and the server certificate as PEM (Terraform's view of it). */
+function parseHandshake(line: string): { protocol: string; socket: string; certPem?: string } {
+  const [, protocol, , socket, , cert] = line.trim().split('|');
+  if (!cert) return { protocol, socket };
+  const base64 = cert.padEnd(cert.length + ((4 - (cert.length % 4)) % 4), '=');
+  return { protocol, socket, certPem: `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n` };
+}
+
+/** Protocol 6 (ours) names it GetProviderSchema, protocol 5 (hashicorp/aws) GetSchema; both take an empty request. */
+const FIRST_CALL: Record<string, string> = { '6': '/tfplugin6.Provider/GetProviderSchema', '5': '/tfplugin5.Provider/GetSchema' };
+
+function firstCall(line: string, mode: Mode): Promise<void> {
+  const { protocol, socket, certPem } = parseHandshake(line);
+  const method = FIRST_CALL[protocol];
+  if (!method) return Promise.reject(new Error(`plugin protocol ${protocol} is not one this bench can call`));
+  const credentials =
+    certPem && mode.terraformCertificate
+      ? grpc.credentials.createSsl(Buffer.from(certPem), Buffer.from(mode.terraformCertificate.keyPem), Buffer.from(mode.terraformCertificate.certPem))
+      : grpc.credentials.createInsecure();
+  const client = new grpc.Client(`unix://${socket}`, credentials, {
+    'grpc.ssl_target_name_override': 'localhost',
+    'grpc.default_authority': 'localhost',
+    'grpc.max_receive_message_length': 256 << 20,
+  });
+  // The answer's bytes are not decoded: receiving them whole is what is timed.
+  const bytes = (buffer: Buffer) => buffer;
+  return new Promise<void>((resolve, reject) => {
+    client.makeUnaryRequest(method, bytes, bytes, Buffer.alloc(0), { deadline: Date.now() + START_TIMEOUT_MS }, (error) => {
+      client.close();
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
+
+/** Milliseconds from spawn to the handshake line, and (for a real provider) to its answer to the first call. */
+function timeStart(subject: Subject, mode: Mode): Promise<Sample> {
   const { path } = subject;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(path, subject.args ?? [], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
+    const child = spawn(path, subject.args ?? [], { env: mode.env, stdio: ['ignore', 'pipe', 'ignore'] });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${path}: no handshake within ${HANDSHAKE_TIMEOUT_MS} ms`));
-    }, HANDSHAKE_TIMEOUT_MS);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (!output.includes('\n')) return;
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      reject(new Error(`${path}: not ready within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    const finish = (result: Sample | Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      child.once('exit', () => (/^\d+\|\d+\|(unix|tcp)\|/.test(output) ? resolve(elapsed) : reject(new Error(`${path}: unexpected handshake ${output.trim()}`))));
+      child.once('exit', () => (result instanceof Error ? reject(result) : resolve(result)));
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (output.includes('\n')) return;
+      output += chunk;
+      if (!output.includes('\n')) return;
+      const handshakeMs = elapsed();
+      if (!/^\d+\|\d+\|(unix|tcp)\|/.test(output)) return finish(new Error(`${path}: unexpected handshake ${output.trim()}`));
+      if (!subject.serves) return finish({ handshakeMs });
+      firstCall(output, mode).then(
+        () => finish({ handshakeMs, firstAnswerMs: elapsed() }),
+        (error: Error) => finish(new Error(`${path}: the first call failed: ${error.message}`)),
+      );
     });
     child.once('error', (error) => {
       clearTimeout(timer);
@@ -59,11 +124,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)];
 }
 
-function parseRuns(argv: string[]): number {
-  const at = argv.indexOf('--runs');
-  const runs = at >= 0 ? Number(argv[at + 1]) : 15;
-  if (!Number.isInteger(runs) || runs < 1 || runs > 500) throw new Error(`--runs expects a whole number from 1 to 500, got ${argv[at + 1]}`);
-  return runs;
+function parseArgs(argv: string[]): { runs: number; also: Subject[] } {
+  let runs = 15;
+  const also: Subject[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') {
+      runs = Number(argv[++i]);
+      if (!Number.isInteger(runs) || runs < 1 || runs > 500) throw new Error(`--runs expects a whole number from 1 to 500, got ${argv[i]}`);
+    } else if (argv[i] === '--also') {
+      const [name, path] = (argv[++i] ?? '').split('=');
+      if (!name || !path || !existsSync(path)) throw new Error(`--also expects NAME=PATH of a provider binary, got ${argv[i]}`);
+      also.push({ name, path, serves: true });
+    } else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return { runs, also };
 }
 
 /** The standalone executable for this machine, rebuilt when a source file is newer. */
@@ -76,22 +150,23 @@ async function standaloneExecutable(): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
-  const runs = parseRuns(process.argv.slice(2));
+  const { runs, also } = parseArgs(process.argv.slice(2));
   const subjects: Subject[] = [
     // The floor: starting Node itself and writing one line, which no Node provider can beat.
-    { name: 'bare node -e (floor)', path: process.execPath, args: ['-e', "process.stdout.write('1|6|unix|/floor|grpc|\\n')"] },
-    { name: 'protector (node bundle)', path: await buildProviderOnce() },
+    { name: 'bare node -e (floor)', path: process.execPath, args: ['-e', "process.stdout.write('1|6|unix|/floor|grpc|\\n')"], serves: false },
+    { name: 'protector (node bundle)', path: await buildProviderOnce(), serves: true },
   ];
   const executable = await standaloneExecutable();
-  if (executable) subjects.push({ name: 'protector (single executable)', path: executable });
+  if (executable) subjects.push({ name: 'protector (single executable)', path: executable, serves: true });
   else process.stderr.write(`note: no standalone executable for ${terraformPlatform()}; measuring the bundle only\n`);
-  if (existsSync(AWS_PROVIDER)) subjects.push({ name: 'hashicorp/aws 5.100.0 (Go)', path: AWS_PROVIDER });
+  subjects.push(...also);
+  if (existsSync(AWS_PROVIDER)) subjects.push({ name: 'hashicorp/aws 5.100.0 (Go)', path: AWS_PROVIDER, serves: true });
   else process.stderr.write(`note: ${AWS_PROVIDER} not found; measuring our provider only\n`);
 
   // Killed providers cannot remove their sockets: keep them all in one directory removed at the end.
   const socketDir = mkdtempSync(join(tmpdir(), 'bench-provider-startup-'));
   process.once('exit', () => rmSync(socketDir, { recursive: true, force: true }));
-  const clientCert = createServerCertificate().certPem; // stands in for Terraform's client certificate
+  const terraformCertificate = createServerCertificate(); // stands in for Terraform's client certificate
   const base: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -102,39 +177,55 @@ async function main(): Promise<void> {
     PLUGIN_MIN_PORT: '10000',
     PLUGIN_MAX_PORT: '25000',
   };
-  const modes: Array<[string, NodeJS.ProcessEnv]> = [
-    ['mTLS', { ...base, PLUGIN_CLIENT_CERT: clientCert }],
-    ['plaintext', { ...base, TF_DISABLE_PLUGIN_TLS: '1' }],
+  const modes: Mode[] = [
+    { name: 'mTLS', env: { ...base, PLUGIN_CLIENT_CERT: terraformCertificate.certPem }, terraformCertificate },
+    { name: 'plaintext', env: { ...base, TF_DISABLE_PLUGIN_TLS: '1' } },
   ];
 
   // One warm-up each, so the first measured spawn does not pay for a cold page cache.
-  for (const subject of subjects) await timeHandshake(subject, modes[0][1]);
+  for (const subject of subjects) await timeStart(subject, modes[0]);
 
   const loadBefore = loadavg()
     .map((load) => load.toFixed(2))
     .join(' ');
   const rows: string[] = [];
-  process.stdout.write(`spawn-to-handshake, ${runs} runs each, interleaved (ms)\n`);
-  process.stdout.write(
-    `${'provider'.padEnd(32)}${'mode'.padEnd(11)}${'median'.padStart(8)}${'p90'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'x floor'.padStart(9)}\n`,
-  );
-  for (const [mode, env] of modes) {
-    const samples = new Map<string, number[]>(subjects.map((subject) => [subject.name, []]));
+  const columns = ['median', 'p90', 'min', 'x floor', 'answer', 'p90'];
+  process.stdout.write(`spawn to handshake line, and to the first answer (GetProviderSchema); ${runs} runs each, interleaved (ms)\n`);
+  process.stdout.write(`${'provider'.padEnd(34)}${'mode'.padEnd(11)}${columns.map((column) => column.padStart(9)).join('')}\n`);
+  for (const mode of modes) {
+    const samples = new Map<string, Sample[]>(subjects.map((subject) => [subject.name, []]));
     for (let run = 0; run < runs; run++) {
       for (const subject of run % 2 === 0 ? subjects : [...subjects].reverse()) {
-        samples.get(subject.name)!.push(await timeHandshake(subject, env));
+        samples.get(subject.name)!.push(await timeStart(subject, mode));
       }
     }
     const floor = percentile(
-      [...samples.get(subjects[0].name)!].sort((a, b) => a - b),
+      samples
+        .get(subjects[0].name)!
+        .map((sample) => sample.handshakeMs)
+        .sort((a, b) => a - b),
       50,
     );
     for (const subject of subjects) {
-      const sorted = [...samples.get(subject.name)!].sort((a, b) => a - b);
-      const numbers = [percentile(sorted, 50), percentile(sorted, 90), sorted[0], sorted[sorted.length - 1]];
-      const ratio = (numbers[0] / floor).toFixed(2);
-      process.stdout.write(`${subject.name.padEnd(32)}${mode.padEnd(11)}${numbers.map((ms) => ms.toFixed(1).padStart(8)).join('')}${ratio.padStart(9)}\n`);
-      rows.push(`| ${subject.name} | ${mode} | ${numbers.map((ms) => ms.toFixed(1)).join(' | ')} | ${ratio} |`);
+      const handshakes = samples
+        .get(subject.name)!
+        .map((sample) => sample.handshakeMs)
+        .sort((a, b) => a - b);
+      const answers = samples
+        .get(subject.name)!
+        .flatMap((sample) => (sample.firstAnswerMs === undefined ? [] : [sample.firstAnswerMs]))
+        .sort((a, b) => a - b);
+      const median = percentile(handshakes, 50);
+      const cells = [
+        median.toFixed(1),
+        percentile(handshakes, 90).toFixed(1),
+        handshakes[0].toFixed(1),
+        (median / floor).toFixed(2),
+        answers.length ? percentile(answers, 50).toFixed(1) : '-',
+        answers.length ? percentile(answers, 90).toFixed(1) : '-',
+      ];
+      process.stdout.write(`${subject.name.padEnd(34)}${mode.name.padEnd(11)}${cells.map((cell) => cell.padStart(9)).join('')}\n`);
+      rows.push(`| ${subject.name} | ${mode.name} | ${cells.join(' | ')} |`);
     }
   }
   writeResults(runs, loadBefore, rows);
@@ -157,13 +248,15 @@ function writeResults(runs: number, loadBefore: string, rows: string[]): void {
   writeFileSync(
     file,
     [
-      '# Provider start-up: spawn to handshake line',
+      '# Provider start-up: spawn to handshake line, and to the first answer',
       '',
       `Measured ${new Date().toISOString()} at commit ${commit} by \`npm run bench:provider-startup -- --runs ${runs}\`: ${runs} runs of each, interleaved.`,
       `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}. Node ${process.version}, ${terraformPlatform()}.`,
       '',
-      '| provider | mode | median ms | p90 ms | min ms | max ms | median / floor |',
-      '|---|---|---|---|---|---|---|',
+      'Handshake: spawn to the handshake line on stdout. First answer: spawn to the answer of the first call Terraform makes (GetProviderSchema; GetSchema for protocol 5), over the socket the line names (the floor serves nothing).',
+      '',
+      '| provider | mode | handshake median ms | p90 ms | min ms | median / floor | first answer median ms | p90 ms |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
       ...rows,
       '',
     ].join('\n'),

@@ -7,10 +7,10 @@
  * offline). The files are ~100 MB: build outputs under dist/, never committed, never in the npm
  * package.
  *
- * V8's code cache (`useCodeCache`) is specific to the CPU architecture and V8 build that made it,
- * and the blob is made by running Node itself: it is on only for the architecture of the machine
- * that builds. The other architecture's executable compiles the bundle at start-up like the
- * shebang bundle does.
+ * V8's code caches (`useCodeCache` for stage 1, an asset for stage 2: see ./embedded-stage.ts)
+ * are specific to the CPU architecture and V8 build that made them, and are made by running Node
+ * itself: they are on only for the architecture of the machine that builds. The other
+ * architecture's executable compiles at start-up like the shebang bundle does.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { terraformPlatform } from '../api/rules';
 import { PACKAGE_ROOT, packageVersion } from '../package-root';
 import { providerExecutable, type ExecutablePlatform } from './artifacts';
 import { buildProvider } from './bundle';
+import { STAGE_CODE_CACHE_ASSET, wrapStage } from './embedded-stage';
 
 const run = promisify(execFile);
 
@@ -73,9 +74,10 @@ export async function buildExecutable(platform: ExecutablePlatform, outfile = pr
   const work = mkdtempSync(join(tmpdir(), 'provider-executable-'));
   try {
     const script = join(work, 'provider.js');
-    await buildProvider(script, { shebang: false });
+    const { stage2Source } = await buildProvider(script, { shebang: false });
     const blob = join(work, 'provider.blob');
-    const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache };
+    const assets = codeCache ? { [STAGE_CODE_CACHE_ASSET]: await stage2CodeCache(blobMaker, stage2Source, work) } : {};
+    const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache, assets };
     writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config));
     await run(blobMaker, ['--experimental-sea-config', join(work, 'sea-config.json')], { cwd: work });
 
@@ -96,6 +98,32 @@ export async function buildExecutable(platform: ExecutablePlatform, outfile = pr
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * V8's code cache of stage 2 (see ./embedded-stage.ts), made by the Node the executable is built
+ * from: it compiles stage 2 exactly as the executable will, runs its module initialisers and
+ * loads the resource definitions (so the cache holds their compiled code too, not only the
+ * top level), then serialises what V8 compiled. Nothing is started: no socket, no server.
+ */
+async function stage2CodeCache(node: string, stage2Source: string, work: string): Promise<string> {
+  const wrapped = join(work, 'stage2.wrapped.js');
+  const cache = join(work, 'stage2.v8-code-cache');
+  writeFileSync(wrapped, wrapStage(stage2Source));
+  const producer = join(work, 'make-code-cache.cjs');
+  writeFileSync(
+    producer,
+    `const { Script } = require('node:vm');
+const { readFileSync, writeFileSync } = require('node:fs');
+const script = new Script(readFileSync(${JSON.stringify(wrapped)}, 'utf8'), { filename: 'stage2.js' });
+const stage = { exports: {} };
+script.runInThisContext()(stage.exports, require, stage, 'stage2.js', '.');
+stage.exports.loadDefinitions();
+writeFileSync(${JSON.stringify(cache)}, script.createCachedData());
+`,
+  );
+  await run(node, [producer], { cwd: work });
+  return cache;
 }
 
 function isExecutablePlatform(platform: string): platform is ExecutablePlatform {

@@ -1,13 +1,17 @@
 /**
- * The provider executable (bundled to dist/provider/terraform-provider-protector). Only the
- * handshake checks load before Terraform is confirmed; everything else is required lazily so the
- * process reaches its handshake line fast (Terraform starts it several times per command).
+ * The provider executable (bundled to dist/provider/terraform-provider-protector), in two stages.
+ *
+ * Stage 1, this file: the checks go-plugin expects, then the socket and the handshake line, with
+ * nothing but Node's built-in modules (Terraform starts a provider 3-5 times per command and
+ * waits for each line). Stage 2, ./serve: the gRPC server, the protocol adapter and the resources,
+ * loaded once the line is out. The bundler embeds stage 2 as text that is compiled only then
+ * (see ./bundle.ts), so stage 1 does not even parse it.
  */
-import { NOT_STARTED_BY_TERRAFORM, startedByTerraform, supportsOurProtocol } from './host/handshake';
-import type { ProviderDefinitions } from './serve';
-import type { ProviderDeps } from './provider-deps';
+import { handshakeLine, NOT_STARTED_BY_TERRAFORM, startedByTerraform, supportsOurProtocol } from './host/handshake';
+import { exitWhenParentGoes } from './host/parent-watch';
+import { listenForTerraform } from './host/plugin-listener';
 
-function main(): void {
+async function main(): Promise<void> {
   if (process.argv.includes('--version')) {
     const { version } = require('../../package.json') as { version: string };
     process.stdout.write(`terraform-provider-protector v${version}\n`);
@@ -26,15 +30,20 @@ function main(): void {
   // Ctrl-C reaches the whole process group; Terraform then calls StopProvider, which cancels
   // in-flight work cleanly. Dying on SIGINT would lose the state of operations in progress.
   process.on('SIGINT', () => undefined);
+  // Exiting (rather than dying) on SIGTERM runs the exit handlers that remove the socket.
+  process.once('SIGTERM', () => process.exit(0));
+  // Watched from the first moment: a Terraform killed right after reading the handshake line
+  // leaves a provider that would otherwise live on, holding its socket.
+  exitWhenParentGoes(() => process.exit(1));
+
+  const listener = await listenForTerraform(process.env);
+  process.stdout.write(handshakeLine(listener.socketPath, listener.tls?.certificate.der));
 
   const { runProvider } = require('./serve') as typeof import('./serve');
-  runProvider(loadDefinitions);
+  runProvider(listener);
 }
 
-function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
-  const { providerConfig } = require('./provider-config') as typeof import('./provider-config');
-  const { resources, dataSources, ephemeralResources } = require('./resources') as typeof import('./resources');
-  return { providerConfig, resources, dataSources, ephemeralResources };
-}
-
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`terraform-provider-protector: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,22 +1,23 @@
 /**
- * The composition root: runs the provider process once main.ts has checked it was started by Terraform: logger,
- * gRPC host, and the tfplugin6 provider service, whose definitions (zod, the API client) load right after
- * the handshake line is out so they do not delay it.
+ * Stage 2 and the composition root (stage 1 is ./main.ts, which has already printed the handshake
+ * line): logger, the gRPC host on the plugin listener's connections, and the tfplugin6 provider
+ * service with its definitions (zod, the API client), built on the first call.
  */
 import { ProviderService } from './tfplugin6/provider-service';
 import type { DataSourceDefinition, EphemeralResourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from './framework/types';
 import { startHost, type RpcTable } from './host/grpc-host';
 import { HclogLogger, logLevelFromEnv } from './host/hclog-logger';
-import { exitWhenParentGoes } from './host/parent-watch';
+import type { PluginListener } from './host/plugin-listener';
+import type { ProviderDeps } from './provider-deps';
 
-export interface ProviderDefinitions<D> {
+interface ProviderDefinitions<D> {
   providerConfig: ProviderConfigDefinition<Model, D>;
   resources: readonly ResourceDefinition<Model, D>[];
   dataSources: readonly DataSourceDefinition<Model, D>[];
   ephemeralResources: readonly EphemeralResourceDefinition<Model, D>[];
 }
 
-export function runProvider<D>(loadDefinitions: () => ProviderDefinitions<D>, env: NodeJS.ProcessEnv = process.env): void {
+export function runProvider(listener: PluginListener, env: NodeJS.ProcessEnv = process.env): void {
   const log = new HclogLogger({ level: logLevelFromEnv(env), module: 'provider.protector' });
   process.on('uncaughtException', (error) => {
     log.error('uncaught exception; exiting', { error: error.name });
@@ -29,29 +30,23 @@ export function runProvider<D>(loadDefinitions: () => ProviderDefinitions<D>, en
 
   let table: RpcTable | undefined;
   const provider = (): RpcTable => {
-    if (!table) table = rpcTable(new ProviderService<D>({ ...loadDefinitions(), log }));
+    if (!table) table = rpcTable(new ProviderService<ProviderDeps>({ ...loadDefinitions(), log }));
     return table;
   };
 
-  exitWhenParentGoes(() => {
-    log.warn('Terraform (the parent process) is gone; exiting');
-    process.exit(1);
-  });
+  startHost({ provider, log, listener, onExit: (code) => process.exit(code) });
+  setImmediate(provider); // Terraform's first call needs the definitions: build them while it connects
+}
 
-  startHost({
-    provider,
-    log,
-    env,
-    announce: (line) => {
-      process.stdout.write(line);
-      setImmediate(provider); // warm up while Terraform connects
-    },
-    onExit: (code) => process.exit(code),
-  }).catch((error: unknown) => {
-    log.error('could not start the plugin server', { error: error instanceof Error ? error.message : String(error) });
-    process.stderr.write(`terraform-provider-protector: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+/**
+ * Also called by the build, so that V8's code cache of stage 2 holds the definitions' code (see
+ * ./executable.ts).
+ * @public
+ */
+export function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
+  const { providerConfig } = require('./provider-config') as typeof import('./provider-config');
+  const { resources, dataSources, ephemeralResources } = require('./resources') as typeof import('./resources');
+  return { providerConfig, resources, dataSources, ephemeralResources };
 }
 
 const RPC_METHODS = [

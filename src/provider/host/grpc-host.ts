@@ -1,16 +1,13 @@
 /**
- * Serves the tfplugin6 Provider and go-plugin GRPCController services over a unix socket, with
- * go-plugin's automatic mTLS (Terraform's PLUGIN_CLIENT_CERT is the only trusted CA and a client
- * certificate is required) unless TF_DISABLE_PLUGIN_TLS is set, then prints the handshake line.
+ * Serves the tfplugin6 Provider and go-plugin GRPCController services on the connections the
+ * plugin listener accepted, with go-plugin's automatic mTLS (Terraform's PLUGIN_CLIENT_CERT is the
+ * only trusted CA and a client certificate is required) unless Terraform asked for plaintext.
+ * The handshake line is already out when this runs (see ./plugin-listener.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { Root, type IConversionOptions, type Type } from 'protobufjs';
 import type { HclogLogger } from './hclog-logger';
-import { handshakeLine, tlsDisabled } from './handshake';
-import { createServerCertificate } from './self-signed-cert';
+import type { PluginListener } from './plugin-listener';
 import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO, type ProtoDescriptor } from './proto-descriptors';
 
 /** An RPC implementation: the request message in, the response message out. */
@@ -21,28 +18,44 @@ export interface HostOptions {
   /** Resolves method names (the .proto's, e.g. "PlanResourceChange") to handlers. */
   provider: () => RpcTable;
   log: HclogLogger;
-  env: NodeJS.ProcessEnv;
-  /** Receives the handshake line (stdout in production). */
-  announce: (line: string) => void;
-  /** Called after Shutdown or a fatal error; the process exits there. */
+  /** The socket Terraform was told about in the handshake line. */
+  listener: PluginListener;
+  /** Called after Shutdown; the process exits there. */
   onExit: (code: number) => void;
 }
 
 const MAX_MESSAGE_BYTES = 256 << 20; // Terraform's own limit for provider messages
 
+/** How messages look to the handlers: 64-bit integers as numbers, enums by name, absent fields with their defaults, oneofs named. */
+const MESSAGE_SHAPE: IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+/**
+ * A grpc-js service definition built straight from protobufjs reflection. (@grpc/proto-loader
+ * does the same and also builds every message's reflection descriptors, which a server never
+ * reads: ~20-50 ms on each of the 3-5 starts per Terraform command.)
+ */
 export function loadService(descriptor: ProtoDescriptor, serviceName: string): grpc.ServiceDefinition {
-  const definition = protoLoader.fromJSON(descriptor, {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  return definition[serviceName] as grpc.ServiceDefinition;
+  const service = Root.fromJSON(descriptor).lookupService(serviceName);
+  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
+  for (const method of service.methodsArray) {
+    method.resolve();
+    const request = method.resolvedRequestType as Type;
+    const response = method.resolvedResponseType as Type;
+    definition[method.name] = {
+      path: `/${serviceName}/${method.name}`,
+      requestStream: method.requestStream === true,
+      responseStream: method.responseStream === true,
+      requestSerialize: (message: object) => Buffer.from(request.encode(request.fromObject(message)).finish()),
+      requestDeserialize: (bytes: Buffer) => request.toObject(request.decode(bytes), MESSAGE_SHAPE),
+      responseSerialize: (message: object) => Buffer.from(response.encode(response.fromObject(message)).finish()),
+      responseDeserialize: (bytes: Buffer) => response.toObject(response.decode(bytes), MESSAGE_SHAPE),
+    };
+  }
+  return definition;
 }
 
-export async function startHost(options: HostOptions): Promise<void> {
-  const { log, env } = options;
+export function startHost(options: HostOptions): void {
+  const { log, listener } = options;
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -51,43 +64,35 @@ export async function startHost(options: HostOptions): Promise<void> {
   const providerService = loadService(TFPLUGIN6_PROTO, 'tfplugin6.Provider');
   server.addService(providerService, providerImplementation(providerService, options));
 
-  const socketDir = mkdtempSync(join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), 'protector-plugin-'));
-  const socketPath = join(socketDir, 'plugin.sock');
-  const cleanup = () => rmSync(socketDir, { recursive: true, force: true });
-  process.once('exit', cleanup);
-  process.once('SIGTERM', () => options.onExit(0)); // so the socket directory is removed
-
   const controllerService = loadService(GRPC_CONTROLLER_PROTO, 'plugin.GRPCController');
   server.addService(controllerService, {
     Shutdown: (_call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       log.debug('GRPCController.Shutdown: exiting');
       callback(null, {});
+      listener.close();
       // Let the answer leave before the process goes.
       setImmediate(() => server.tryShutdown(() => options.onExit(0)));
       setTimeout(() => options.onExit(0), 2000).unref();
     },
   });
 
-  let credentials: grpc.ServerCredentials;
-  let certificateDer: Buffer | undefined;
-  if (tlsDisabled(env) || !env.PLUGIN_CLIENT_CERT) {
-    credentials = grpc.ServerCredentials.createInsecure();
-    log.debug('serving without TLS', { reason: tlsDisabled(env) ? 'TF_DISABLE_PLUGIN_TLS' : 'no PLUGIN_CLIENT_CERT' });
-  } else {
-    const certificate = createServerCertificate();
-    certificateDer = certificate.der;
-    credentials = grpc.ServerCredentials.createSsl(
-      Buffer.from(env.PLUGIN_CLIENT_CERT),
-      [{ private_key: Buffer.from(certificate.keyPem), cert_chain: Buffer.from(certificate.certPem) }],
-      true,
-    );
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.bindAsync(`unix:${socketPath}`, credentials, (error) => (error ? reject(error) : resolve()));
+  const { tls } = listener;
+  const credentials = tls
+    ? grpc.ServerCredentials.createSsl(
+        Buffer.from(tls.terraformCertPem),
+        [{ private_key: Buffer.from(tls.certificate.keyPem), cert_chain: Buffer.from(tls.certificate.certPem) }],
+        true,
+      )
+    : grpc.ServerCredentials.createInsecure();
+  if (!tls) log.debug('serving without TLS (TF_DISABLE_PLUGIN_TLS, or no PLUGIN_CLIENT_CERT)');
+  const injector = server.createConnectionInjector(credentials);
+  listener.handOver((connection) => {
+    injector.injectConnection(connection);
+    // The listener accepted the connection paused. A TLS socket starts reading when it wraps it; a
+    // plaintext HTTP/2 session takes the socket over without doing so.
+    if (!tls) connection.resume();
   });
-  options.announce(handshakeLine(socketPath, certificateDer));
-  log.debug('plugin started', { socket: socketPath, tls: certificateDer !== undefined, startup_ms: Math.round(performance.now()) });
+  log.debug('plugin serving', { socket: listener.socketPath, tls: tls !== undefined, ready_ms: Math.round(performance.now()) });
 }
 
 function providerImplementation(service: grpc.ServiceDefinition, options: HostOptions): grpc.UntypedServiceImplementation {

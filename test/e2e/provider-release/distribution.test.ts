@@ -12,7 +12,7 @@
  * Both executables are built once per run (test/helpers/executables.ts); only linux_amd64 runs
  * here, linux_arm64 is checked to be an AArch64 executable with the provider inside.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
@@ -21,6 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { releaseFiles } from '../../../src/provider/artifacts';
+import { MAGIC_COOKIE_VALUE } from '../../../src/provider/host/handshake';
 import { networkMirrorConfig, packedMirrorConfig } from '../../../src/provider/mirror';
 import { buildRelease, type ReleaseResult } from '../../../src/provider/release';
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
@@ -188,6 +189,33 @@ describe('the provider distribution', () => {
         expect(content.includes('NODE_SEA_BLOB')).toBe(true);
         expect(content.includes('terraform-provider-protector')).toBe(true);
       }
+    });
+
+    test('the linux_amd64 executable loads the provider from its own V8 code cache (V8 accepts it)', async () => {
+      // GIVEN the executable started as Terraform starts it, logging at debug
+      const child = spawn(executables.linux_amd64, [], {
+        env: { TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', TF_DISABLE_PLUGIN_TLS: '1', TF_LOG: 'debug', PLUGIN_UNIX_SOCKET_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      try {
+        // WHEN it has loaded stage 2 (the gRPC server says it is serving)
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`not serving within 60 s; stderr: ${stderr}`)), 60_000);
+          child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+            stderr += chunk;
+            if (stderr.includes('plugin serving')) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        });
+      } finally {
+        child.kill('SIGKILL');
+      }
+      // THEN the code came from the cache built into it, not from compiling
+      expect(stderr).toContain('provider code loaded from the code cache inside this executable');
+      expect(stderr).not.toContain('rejected');
     });
 
     test('terraform init and apply run it with no node on PATH', async () => {

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { importEdges, sourceFiles, type ImportEdge } from '../../helpers/source-graph';
+import * as ts from 'typescript';
+import { importEdges, parse, sourceFiles, type ImportEdge } from '../../helpers/source-graph';
 
 interface LayerRule {
   name: string;
@@ -17,6 +18,17 @@ interface LayerRule {
   /** Files below `mustNotImport` that stay allowed. */
   except?: readonly string[];
 }
+
+/** The provider's stage 1 (see docs/design/provider-layers.md): what runs before the handshake line. */
+const STAGE_1 = [
+  'src/provider/main.ts',
+  'src/provider/embedded-stage.ts',
+  'src/provider/host/handshake.ts',
+  'src/provider/host/plugin-listener.ts',
+  'src/provider/host/self-signed-cert.ts',
+  'src/provider/host/parent-watch.ts',
+  'src/provider/host/hclog-logger.ts',
+];
 
 const RULES: readonly LayerRule[] = [
   {
@@ -55,6 +67,22 @@ const RULES: readonly LayerRule[] = [
       'src/api/',
     ],
   },
+  {
+    name: "stage 1 (up to the handshake line) imports nothing of stage 2 but the `require('./serve')` that loads it",
+    from: STAGE_1,
+    mustNotImport: [
+      'src/provider/host/grpc-host.ts',
+      'src/provider/host/proto-descriptors.ts',
+      'src/provider/tfplugin6/',
+      'src/provider/framework/',
+      'src/provider/resources/',
+      'src/provider/rotation/',
+      'src/provider/codec/',
+      'src/provider/provider-config.ts',
+      'src/provider/provider-deps.ts',
+      'src/api/',
+    ],
+  },
 ];
 
 function violations(edges: readonly ImportEdge[], rule: LayerRule): string[] {
@@ -75,6 +103,18 @@ describe('imports flow one way', () => {
   test.each(RULES.map((rule) => [rule.name, rule] as const))('%s', (_name, rule) => {
     expect(violations(edges, rule)).toEqual([]);
   });
+});
+
+test('stage 1 loads no package, only Node built-ins (packages load with stage 2, after the handshake line)', () => {
+  const packages = STAGE_1.flatMap((file) =>
+    parse(file)
+      .statements.filter(ts.isImportDeclaration)
+      .filter((declaration) => !declaration.importClause?.isTypeOnly)
+      .map((declaration) => (declaration.moduleSpecifier as ts.StringLiteral).text)
+      .filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:'))
+      .map((specifier) => `${file} -> ${specifier}`),
+  );
+  expect(packages).toEqual([]);
 });
 
 describe('the import reader', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConstructPropError, invalidPolicies, policiesFileUnreadable, unknownEnvironment } from './errors';
 import { RotationPolicy } from './rotation-policy';
 

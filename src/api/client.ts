@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EdgeGridCredentials } from './credentials';
 import { EdgeGridSigner } from './edgegrid';
 import {

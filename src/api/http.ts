@@ -6,7 +6,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ApiError, MalformedResponseError, type RequestContext, errorFromProblem } from './errors';
 import { describeSchemaIssues, describeTransportFailure, redactSecrets, type TransportFailure } from './redact';
 import { isLoopbackHostname } from './hosts';

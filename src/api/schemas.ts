@@ -6,7 +6,7 @@
  * Base path: `/protector/v1`. Management calls are signed with EdgeGrid (EG1-HMAC-SHA256);
  * the instance heartbeat authenticates with the token itself (`Authorization: Bearer <value>`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const API_BASE_PATH = '/protector/v1';
 

@@ -1,5 +1,5 @@
 /** Reading a stack's outputs, and bounded waits on what the API reports. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProtectorClient } from '../api/client';
 import { DemoFailure } from './failure';
 import type { InstanceHandle } from './processes';

@@ -2,7 +2,7 @@
  * Test-only controls of the emulator, under `/_emulator/`. They are never part of the product
  * API: the client in `src/api` does not know them; tests and the demo call them directly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CONTROL_BASE_PATH = '/_emulator';
 

@@ -10,7 +10,7 @@ import {
   TokenIdSchema,
   UpdateConnectionConfigurationRequestSchema,
 } from '../api/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Problems, fieldErrorsOf } from './problems';
 import { headerValue, parseBody, parseParam, parseQuery, type RequestContext, type Route } from './routing';
 import type { EmulatorStore } from './store';

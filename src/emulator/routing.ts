@@ -1,6 +1,6 @@
 /** A minimal router: each route is a method, a path pattern and a synchronous handler. */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { Problems, fieldErrorsOf, namesOf } from './problems';
 
 export interface RequestContext {

@@ -2,7 +2,7 @@
  * The emulator's whole state, as kept in memory and written to `state.json`. A zod schema, so
  * a snapshot from disk is checked before the emulator trusts it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ActivityEventSchema,
   ConnectionConfigurationIdSchema,

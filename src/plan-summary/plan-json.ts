@@ -5,7 +5,7 @@
  * Beware: this JSON holds raw secret values next to `before_sensitive`/`after_sensitive`. Nothing
  * read here may be shown before it went through `redact.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors';
 
 /** A path into a value, as in `replace_paths`: keys and list indexes. */

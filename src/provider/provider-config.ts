@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtectorClient } from '../api/client';
 import { expandHome, loadCredentials, MissingSectionError } from '../api/credentials';
 import { UsageError } from '../errors';

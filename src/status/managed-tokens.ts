@@ -4,7 +4,7 @@
  * Only ids, fingerprints and dates are kept: state holds token values, which never leave here.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors';
 import { terraformShowJson } from '../plan-summary/terraform-show';
 

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { cliConfigFor, PROVIDER_ADDRESS } from '../../../src/provider/install';
 import { AWS_PROVIDER, awsProviderMirror } from '../../../scripts/aws-bindings';

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtectorClient } from '../../../src/api';
 import { startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
 import { startSecretsManagerDouble, TEST_REGION, type SecretsManagerDouble } from '../../helpers/secrets-manager-double';

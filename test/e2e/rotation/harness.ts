@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtectorClient } from '../../../src/api';
 import type { ActivityEvent } from '../../../src/api/schemas';
 import { startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';

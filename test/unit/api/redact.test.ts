@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { describeSchemaIssues, describeTransportFailure, redactSecrets } from '../../../src/api/redact';
 import { TokenWithValueSchema } from '../../../src/api/schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { firstProblem, lengthBetween, matchesSchema, noSurroundingSpaces, oneOf, validatorsOf } from '../../../../src/provider/framework/validators';
 import { durationBetween, isDuration } from '../../../../src/provider/validators';
 

@@ -59,7 +59,10 @@ export function register(program: Command): void {
         throw new UsageError('INVALID_MIRROR_URL', `--url "${flags.url}" must be an https:// URL ending in "/" (Terraform reads network mirrors over HTTPS only).`);
       }
       if (!/^https:\/\/[^/]+(\/.*)?\/$/.test(flags.registryUrl)) {
-        throw new UsageError('INVALID_MIRROR_URL', `--registry-url "${flags.registryUrl}" must be an https:// URL ending in "/" (Terraform reads provider registries over HTTPS only).`);
+        throw new UsageError(
+          'INVALID_MIRROR_URL',
+          `--registry-url "${flags.registryUrl}" must be an https:// URL ending in "/" (Terraform reads provider registries over HTTPS only).`,
+        );
       }
       const result = writeMirror({ releaseDir: flags.release ?? join(RELEASE_DIR, packageVersion()), outDir: flags.out });
       process.stdout.write(

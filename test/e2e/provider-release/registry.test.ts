@@ -49,10 +49,7 @@ async function exec(command: string, args: string[], options: { cwd?: string; en
 /** A workspace requiring the provider from `source`, whose CLI configuration is `cliConfig`, trusting the test CA. */
 function terraformIn(dir: string, source: string, cliConfig: string, ca: string) {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'main.tf'),
-    `terraform {\n  required_providers {\n    protector = { source = "${source}", version = "${VERSION}" }\n  }\n}\n`,
-  );
+  fs.writeFileSync(path.join(dir, 'main.tf'), `terraform {\n  required_providers {\n    protector = { source = "${source}", version = "${VERSION}" }\n  }\n}\n`);
   fs.writeFileSync(path.join(dir, 'terraform.tfrc'), cliConfig);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -110,9 +107,13 @@ describe('the provider registry layout', () => {
     gnupgHome = fs.mkdtempSync(path.join('/tmp', 'gpg-'));
     fs.chmodSync(gnupgHome, 0o700);
     const gpgEnv = { ...process.env, GNUPGHOME: gnupgHome };
-    const key = await exec('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', `registry test <${KEY_EMAIL}>`, 'ed25519', 'sign', '1d'], {
-      env: gpgEnv,
-    });
+    const key = await exec(
+      'gpg',
+      ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', `registry test <${KEY_EMAIL}>`, 'ed25519', 'sign', '1d'],
+      {
+        env: gpgEnv,
+      },
+    );
     if (key.code !== 0) throw new Error(`gpg could not make a test key: ${key.stderr}`);
     const listing = await exec('gpg', ['--batch', '--with-colons', '--list-keys', KEY_EMAIL], { env: gpgEnv });
     keyId = (/^pub:[^:]*:[^:]*:[^:]*:([0-9A-F]{16}):/m.exec(listing.stdout) as RegExpExecArray)[1];
@@ -151,9 +152,7 @@ describe('the provider registry layout', () => {
 
     // AND the CLI wrote the registry and printed the CLI configuration that reaches it
     expect(mirrored).toMatchObject({ code: 0, stderr: '' });
-    expect(mirrored.stdout).toContain(
-      'host "registry.terraform.io" {\n  services = {\n    "providers.v1" = "https://registry.test/v1/providers/"\n  }\n}\n',
-    );
+    expect(mirrored.stdout).toContain('host "registry.terraform.io" {\n  services = {\n    "providers.v1" = "https://registry.test/v1/providers/"\n  }\n}\n');
     expect(JSON.parse(fs.readFileSync(path.join(registry, '.well-known', 'terraform.json'), 'utf8'))).toEqual({ 'providers.v1': '/v1/providers/' });
     const provider = path.join(registry, ...PROVIDER_DIR);
     const platforms = [
@@ -178,7 +177,9 @@ describe('the provider registry layout', () => {
       });
       expect(sums).toContain(`${download.shasum as string}  ${zip}\n`);
     }
-    expect(fs.readdirSync(path.join(provider, VERSION)).sort()).toEqual(['download', names.sums, names.signature, names.zip('linux_amd64'), names.zip('linux_arm64')].sort());
+    expect(fs.readdirSync(path.join(provider, VERSION)).sort()).toEqual(
+      ['download', names.sums, names.signature, names.zip('linux_amd64'), names.zip('linux_arm64')].sort(),
+    );
   });
 
   test('terraform providers lock records the zh: hash of both platforms from the signed SHA256SUMS, and both h1: hashes', async () => {
@@ -192,7 +193,9 @@ describe('the provider registry layout', () => {
     const hashes = lockHashes(lockDir);
     const zh = hashes.filter((hash) => hash.startsWith('zh:')).sort();
     expect(zh).toEqual(signedHashes(path.join(release.dir, names.sums)));
-    expect(zh).toEqual(expect.arrayContaining([`zh:${sha256(path.join(release.dir, names.zip('linux_amd64')))}`, `zh:${sha256(path.join(release.dir, names.zip('linux_arm64')))}`]));
+    expect(zh).toEqual(
+      expect.arrayContaining([`zh:${sha256(path.join(release.dir, names.zip('linux_amd64')))}`, `zh:${sha256(path.join(release.dir, names.zip('linux_arm64')))}`]),
+    );
     expect(hashes.filter((hash) => hash.startsWith('h1:'))).toHaveLength(2);
     expect(lock.stdout).toContain(`- Retrieved protector-iac/protector ${VERSION} for linux_amd64 (self-signed, key ID ${keyId})`);
     expect(lock.stdout).toContain(`- Retrieved protector-iac/protector ${VERSION} for linux_arm64 (self-signed, key ID ${keyId})`);
@@ -208,7 +211,11 @@ describe('the provider registry layout', () => {
     expect(init.stdout).toContain(`- Installed protector-iac/protector v${VERSION} (self-signed, key ID ${keyId})`);
     expect(init.stdout).toContain('Partner and community providers are signed by their developers.');
     // The lock file records every platform's zh: hash even from a one-platform init
-    expect(lockHashes(initDir).filter((hash) => hash.startsWith('zh:')).sort()).toEqual(signedHashes(path.join(release.dir, names.sums)));
+    expect(
+      lockHashes(initDir)
+        .filter((hash) => hash.startsWith('zh:'))
+        .sort(),
+    ).toEqual(signedHashes(path.join(release.dir, names.sums)));
   });
 
   test('a source address on the registry host itself finds it through service discovery, with no CLI configuration', async () => {

@@ -182,6 +182,26 @@ describe('the provider registry layout', () => {
     );
   });
 
+  test('protector provider mirror refuses a release without its signing key, and a registry URL that is not HTTPS', async () => {
+    // GIVEN a release folder holding everything but the public key (links, not copies: the zips are ~40 MB)
+    const partial = path.join(dir, 'release-without-key');
+    fs.mkdirSync(partial);
+    for (const file of [...release.files]) fs.symlinkSync(path.join(release.dir, file), path.join(partial, file));
+    const mirror = (args: string[]) => exec(process.execPath, [path.join(REPO, 'bin', 'protector'), 'provider', 'mirror', '--out', path.join(dir, 'refused'), ...args]);
+
+    // WHEN it is mirrored, THEN the CLI says which file is missing and why, as a usage error
+    const withoutKey = await mirror(['--release', partial]);
+    expect(withoutKey.code).toBe(2);
+    expect(withoutKey.stderr).toContain(`${names.signingKey} is not in ${partial}: a provider registry serves the public key that verifies the signature`);
+    expect(withoutKey.stderr).not.toMatch(/\n\s+at /);
+
+    // WHEN the registry URL is plain HTTP, THEN it is refused before anything is written
+    const plainHttp = await mirror(['--release', release.dir, '--registry-url', 'http://registry.test/']);
+    expect(plainHttp.code).toBe(2);
+    expect(plainHttp.stderr).toContain('--registry-url "http://registry.test/" must be an https:// URL ending in "/"');
+    expect(fs.existsSync(path.join(dir, 'refused'))).toBe(false);
+  });
+
   test('terraform providers lock records the zh: hash of both platforms from the signed SHA256SUMS, and both h1: hashes', async () => {
     // WHEN the lock file is written for both platforms through the registry
     const lockDir = path.join(dir, 'lock-both');

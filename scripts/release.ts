@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const executables: Partial<Record<ExecutablePlatform, string>> = {};
   for (const platform of EXECUTABLE_PLATFORMS) executables[platform] = (await buildExecutable(platform)).path;
   const release = await buildRelease({ executables, signingKey: key, gnupgHome: values['gnupg-home'] });
-  process.stdout.write(`release v${release.version} in ${release.dir}:\n${release.files.map((file) => `  ${file}\n`).join('')}`);
+  process.stdout.write(`release v${release.version} in ${release.dir}:\n${[...release.files, release.signingKey].map((file) => `  ${file}\n`).join('')}`);
 }
 
 main().catch((error: unknown) => {

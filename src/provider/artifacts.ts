@@ -31,5 +31,7 @@ export const releaseFiles = (version: string) => {
     manifest: `${prefix}_manifest.json`,
     sums: `${prefix}_SHA256SUMS`,
     signature: `${prefix}_SHA256SUMS.sig`,
+    /** The ASCII-armored public key that verifies the signature: a provider registry serves it with each package. */
+    signingKey: `${prefix}_signing_key.asc`,
   };
 };

@@ -2,8 +2,10 @@
  * The provider's release files, in the format of Terraform provider releases (what a provider
  * registry publishes and `terraform init` verifies): per platform
  * `terraform-provider-protector_VERSION_OS_ARCH.zip` holding `terraform-provider-protector_vVERSION`,
- * the registry manifest (plugin protocol 6.0), `..._SHA256SUMS` over all of them, and its detached
- * GPG signature `..._SHA256SUMS.sig`. Build-time only: it needs the standalone executables.
+ * the registry manifest (plugin protocol 6.0), `..._SHA256SUMS` over all of them, its detached
+ * GPG signature `..._SHA256SUMS.sig`, and the signing key's public half `..._signing_key.asc`
+ * (a provider registry serves it with every package; see registry-layout.ts). Build-time only:
+ * it needs the standalone executables.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -37,8 +39,10 @@ export interface ReleaseOptions {
 export interface ReleaseResult {
   dir: string;
   version: string;
-  /** File names in `dir`, SHA256SUMS and its signature last. */
+  /** The signed files in `dir`: what SHA256SUMS lists, then SHA256SUMS and its signature. */
   files: string[];
+  /** The file in `dir` holding the ASCII-armored public key that verifies the signature. */
+  signingKey: string;
 }
 
 export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResult> {
@@ -64,7 +68,9 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
 
   writeFileSync(join(dir, names.sums), sha256Sums(dir, released));
   await sign(join(dir, names.sums), join(dir, names.signature), options.signingKey, options.gnupgHome);
-  return { dir, version, files: [...released, names.sums, names.signature] };
+  // Exported by the release, where the key is at hand, so that laying out a registry later needs no keyring.
+  writeFileSync(join(dir, names.signingKey), await exportPublicKey(options.signingKey, options.gnupgHome));
+  return { dir, version, files: [...released, names.sums, names.signature], signingKey: names.signingKey };
 }
 
 /** `sha256sum` output: `HEX  NAME` lines, sorted by name. */
@@ -80,8 +86,12 @@ function sha256Sums(dir: string, files: readonly string[]): string {
     .join('');
 }
 
+function gpgEnv(gnupgHome: string | undefined): NodeJS.ProcessEnv {
+  return gnupgHome ? { ...process.env, GNUPGHOME: gnupgHome } : process.env;
+}
+
 async function sign(file: string, signature: string, key: string, gnupgHome: string | undefined): Promise<void> {
-  const env = gnupgHome ? { ...process.env, GNUPGHOME: gnupgHome } : process.env;
+  const env = gpgEnv(gnupgHome);
   try {
     await run('gpg', ['--batch', '--yes', '--local-user', key, '--output', signature, '--detach-sign', file], { env });
   } catch (error) {
@@ -91,4 +101,13 @@ async function sign(file: string, signature: string, key: string, gnupgHome: str
       `gpg could not sign ${file} with the key "${key}": ${detail}. Check the key id and GNUPGHOME (see docs/releasing.md).`,
     );
   }
+}
+
+/** The public key only, without third-party signatures on it: what Terraform needs to check the signature. */
+async function exportPublicKey(key: string, gnupgHome: string | undefined): Promise<string> {
+  const { stdout } = await run('gpg', ['--batch', '--armor', '--export-options', 'export-minimal', '--export', key], { env: gpgEnv(gnupgHome) });
+  if (!stdout.includes('BEGIN PGP PUBLIC KEY BLOCK')) {
+    throw new UsageError('RELEASE_SIGNING_FAILED', `gpg exported no public key for "${key}". Check the key id and GNUPGHOME (see docs/releasing.md).`);
+  }
+  return stdout;
 }

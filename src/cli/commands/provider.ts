@@ -2,7 +2,7 @@
  * `protector provider install [--mirror DIR]`: puts the Terraform provider into a filesystem
  * mirror and prints the CLI configuration that makes `terraform init` use it offline.
  * `protector provider mirror --out DIR`: lays out released provider zips as a packed filesystem
- * mirror and a static network mirror, and prints the CLI configuration of each.
+ * mirror, a static network mirror and a static provider registry, and prints the CLI configuration of each.
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ interface MirrorFlags {
   out: string;
   release?: string;
   url: string;
+  registryUrl: string;
 }
 
 export function register(program: Command): void {
@@ -45,22 +46,31 @@ export function register(program: Command): void {
     });
   provider
     .command('mirror')
-    .description('Lay out released provider zips as a packed filesystem mirror and a static network mirror (for any HTTPS server).')
-    .requiredOption('--out <dir>', 'folder to write packed/ (filesystem mirror) and network/ (network mirror files) into')
+    .description('Lay out released provider zips as a packed filesystem mirror, a static network mirror and a static provider registry (for any HTTPS server).')
+    .requiredOption('--out <dir>', 'folder to write packed/ (filesystem mirror), network/ (network mirror files) and registry/ (provider registry files) into')
     .option('--release <dir>', "folder of one release: its zips and SHA256SUMS (default: this clone's dist/release/VERSION, built by npm run release)")
     .option('--url <url>', 'HTTPS URL that will serve network/, for the printed CLI configuration', 'https://terraform-mirror.example.com/providers/')
+    .option('--registry-url <url>', 'HTTPS URL that will serve registry/, for the printed CLI configuration', 'https://terraform-registry.example.com/')
     .action((flags: MirrorFlags) => {
-      const { writeMirror, packedMirrorConfig, networkMirrorConfig } = require('../../provider/mirror') as typeof import('../../provider/mirror');
+      const { writeMirror, packedMirrorConfig, networkMirrorConfig, registryHostConfig } = require('../../provider/mirror') as typeof import('../../provider/mirror');
       const { RELEASE_DIR } = require('../../provider/artifacts') as typeof import('../../provider/artifacts');
       const { packageVersion } = require('../../package-root') as typeof import('../../package-root');
       if (!/^https:\/\/[^/]+(\/.*)?\/$/.test(flags.url)) {
         throw new UsageError('INVALID_MIRROR_URL', `--url "${flags.url}" must be an https:// URL ending in "/" (Terraform reads network mirrors over HTTPS only).`);
       }
+      if (!/^https:\/\/[^/]+(\/.*)?\/$/.test(flags.registryUrl)) {
+        throw new UsageError(
+          'INVALID_MIRROR_URL',
+          `--registry-url "${flags.registryUrl}" must be an https:// URL ending in "/" (Terraform reads provider registries over HTTPS only).`,
+        );
+      }
       const result = writeMirror({ releaseDir: flags.release ?? join(RELEASE_DIR, packageVersion()), outDir: flags.out });
       process.stdout.write(
         `Mirrored protector-iac/protector v${result.version} (${result.platforms.join(', ')}).\n\n` +
           `Packed filesystem mirror: ${result.packedDir}\nCLI configuration (~/.terraformrc or TF_CLI_CONFIG_FILE):\n\n${packedMirrorConfig(result.packedDir)}\n` +
-          `Network mirror files: ${result.networkDir}\nServe that folder at ${flags.url}, then use:\n\n${networkMirrorConfig(flags.url)}`,
+          `Network mirror files: ${result.networkDir}\nServe that folder at ${flags.url}, then use:\n\n${networkMirrorConfig(flags.url)}\n` +
+          `Provider registry files (signed: lock files get every platform's zh: hash): ${result.registryDir}\n` +
+          `Serve that folder at ${flags.registryUrl}, then use (it replaces registry.terraform.io for every provider, see docs/releasing.md):\n\n${registryHostConfig(flags.registryUrl)}`,
       );
     });
 }

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_ADDRESS, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE } from '../api/rules';
 import { UsageError } from '../errors';
 import { isSourceCheckout } from '../package-root';

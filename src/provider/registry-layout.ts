@@ -16,7 +16,7 @@
  * own URL), so the folder works under any host name.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_NAMESPACE, PROVIDER_TYPE } from '../api/rules';
 import { UsageError } from '../errors';
 

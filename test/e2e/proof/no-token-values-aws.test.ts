@@ -7,9 +7,12 @@
  * is due, rotated by keepers and destroyed while a simulated VM follows the secret. After each
  * step every token value the emulator ever generated is searched for in `terraform state pull`,
  * every `.tfstate*` file, `terraform show -json`, `terraform output -json`, the plan JSON, the
- * saved plan file's unzipped contents, TF_LOG=trace output (ours and the aws provider's) and
- * `protector plan summary`. None is found, while the secret versions the double received (the
- * positive control) hold each managed token once.
+ * saved plan file's unzipped contents, TF_LOG=trace output and `protector plan summary`. None is
+ * found, while the secret versions the double received (the positive control) hold each managed
+ * token once. The one exception is measured and pinned: hashicorp/aws 5.100.0 logs Secrets Manager
+ * request and response bodies at DEBUG, so TF_LOG=trace shows the token in its PutSecretValue and
+ * GetSecretValue lines; a further rotation with TF_LOG_PROVIDER_AWS=info (Terraform and our
+ * provider still at TRACE) shows none anywhere.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +21,7 @@ import { z } from 'zod';
 import { ProtectorClient } from '../../../src/api';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
-import { collectTokenValues, findTokenValues, logEntries } from '../../helpers/leak-search';
+import { collectTokenValues, findTokenValues, logEntries, type LogEntry } from '../../helpers/leak-search';
 import { startSecretsManagerDouble, TEST_REGION, type SecretsManagerDouble } from '../../helpers/secrets-manager-double';
 import { createTerraformWorkspace, type TerraformWorkspace } from '../../helpers/terraform';
 import {
@@ -42,6 +45,7 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'hcl-aws-secrets-manager', 'mai
 const VM_ID = 'vm-proof';
 /** Terraform and our provider at TRACE, hashicorp/aws at INFO (TF_LOG would override the per-provider level). */
 const RECOMMENDED_LOG = { TF_LOG_CORE: 'trace', TF_LOG_PROVIDER: 'trace', TF_LOG_PROVIDER_AWS: 'info' };
+const RECOMMENDED_LOG_LABEL = 'TF_LOG_CORE=trace TF_LOG_PROVIDER=trace TF_LOG_PROVIDER_AWS=info';
 
 const OutputsSchema = z.object({
   configuration_id: z.object({ value: z.string() }),
@@ -173,6 +177,14 @@ describeWithAws('proof with the Secrets Manager write-only consumer (hashicorp/a
     expect(findTokenValues([...values], withoutAwsBodyLogs)).toEqual([]);
     // Those body logs are Secrets Manager value calls of the TF_LOG=trace steps only: the recommended settings have none.
     expect(awsBodyLogs.filter((where) => !/\(TF_LOG=trace\): \[DEBUG\] HTTP (Request Sent PutSecretValue|Response Received GetSecretValue)$/.test(where))).toEqual([]);
+    // AND the logs searched were verbose: our provider's DEBUG/TRACE lines are in both kinds of
+    // trace, and with the recommended settings the aws provider logged no HTTP call at all
+    const ours = (entry: LogEntry) => entry.logger.startsWith('provider.terraform-provider-protector') && ['DEBUG', 'TRACE'].includes(entry.level);
+    const awsHttp = (entry: LogEntry) => entry.logger.startsWith('provider.terraform-provider-aws') && entry.message.startsWith('HTTP ');
+    const traced = logEntries(proof.artifacts['rotate-keepers: terraform apply (TF_LOG=trace)']!);
+    expect([traced.some(ours), traced.some(awsHttp)]).toEqual([true, true]);
+    const quiet = logEntries(proof.artifacts[`rotate-keepers-aws-info: terraform apply (${RECOMMENDED_LOG_LABEL})`]!);
+    expect([quiet.some(ours), quiet.some((entry) => entry.logger === '' && entry.level === 'TRACE'), quiet.filter(awsHttp).length]).toEqual([true, true, 0]);
     // AND the aws provider reached only the double, with signed calls of emulated operations
     expectOnlySignedKnownCalls(sm!);
   }, 1_800_000);

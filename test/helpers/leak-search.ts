@@ -44,3 +44,23 @@ export function findTokenValues(values: readonly string[], artifacts: Readonly<R
   }
   return findings;
 }
+
+/** One entry of Terraform's text log (hclog): its level, the logger (a provider's, or none for Terraform itself), the message. */
+export interface LogEntry {
+  text: string;
+  level: string;
+  /** e.g. `provider.terraform-provider-aws_v5.100.0_x5`; '' for Terraform's own lines. */
+  logger: string;
+  message: string;
+}
+
+const ENTRY_START = /\n(?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d) \[[A-Z]+\] )/;
+const ENTRY_HEADER = /^\S+ \[([A-Z]+)\] (?:((?:provider|plugin)[\w.-]*): )?([^:]*)/;
+
+/** Terraform's output under TF_LOG split into entries: an entry runs from its timestamp to the next (a logged body spans lines). */
+export function logEntries(output: string): LogEntry[] {
+  return output.split(ENTRY_START).map((text) => {
+    const [, level = '', logger = '', message = ''] = ENTRY_HEADER.exec(text) ?? [];
+    return { text, level, logger, message: message.trim() };
+  });
+}

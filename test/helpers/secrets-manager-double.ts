@@ -73,6 +73,8 @@ export interface SecretsManagerDouble {
   versions(secretId: string): { versionId: string; stages: string[] }[];
   /** The current value's fingerprint source: the value itself, for tests that compare with a token file. */
   currentValue(secretId: string): string | undefined;
+  /** Every value the secret ever received, oldest first: a leak search's positive control (never print them). */
+  storedValues(secretId: string): string[];
   /** Creates a secret directly (as if made outside Terraform), for the existing-secret path. Returns its ARN. */
   seedSecret(name: string): string;
   /** Puts a new AWSCURRENT value directly (as a rotation outside Terraform would). */
@@ -245,6 +247,7 @@ export async function startSecretsManagerDouble(): Promise<SecretsManagerDouble>
     signatureFailures,
     versions: (secretId) => find(secretId).versions.map((v) => ({ versionId: v.versionId, stages: [...v.stages] })),
     currentValue: (secretId) => find(secretId).versions.find((v) => v.stages.has('AWSCURRENT'))?.value,
+    storedValues: (secretId) => find(secretId).versions.map((v) => v.value),
     seedSecret: (name) => create(name).arn,
     putSecretValue: (secretId, value) => void putValue(find(secretId), value, undefined),
     close: () =>

@@ -17,7 +17,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtectorClient } from '../../../src/api';
 import { fingerprintOf } from '../../../src/api/fingerprint';
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';

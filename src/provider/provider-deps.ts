@@ -5,6 +5,7 @@
  */
 import type { ProtectorClient } from '../api/client';
 import * as framework from './framework/types';
+import type { RefreshedTokenLists } from './rotation/refreshed-token-lists';
 
 export type {
   AttributeType,
@@ -28,6 +29,8 @@ export interface ProviderDeps {
   clock: { now(): Date };
   /** Rejects with an AbortError once `signal` aborts (StopProvider). */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Token lists read by refreshes, for the plan-time checks of the same resources (one read per refresh). */
+  refreshedTokenLists: RefreshedTokenLists;
 }
 
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;

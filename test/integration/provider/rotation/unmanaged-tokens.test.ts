@@ -80,3 +80,45 @@ test("no warning for the initial token, nor for this resource's own previous tok
   expectNoErrors(harness.last);
   expect(harness.last.filter((d) => d.summary === WARNING)).toEqual([]);
 });
+
+async function getsDuring(body: () => Promise<unknown>): Promise<number> {
+  const before = (await harness.emulator.control.stats()).productRequestsByMethod.GET ?? 0;
+  await body();
+  return ((await harness.emulator.control.stats()).productRequestsByMethod.GET ?? 0) - before;
+}
+
+test('a refresh followed by the plan of the same token reads the API once, and the plan still warns', async () => {
+  // GIVEN two states on one configuration (the first one's plan warns about the second's token)
+  const configId = await newConfiguration();
+  const { state: first } = await harness.converge(resource, null, tokenConfig(configId));
+  time.advance(1000);
+  const { state: second } = await harness.converge(resource, null, tokenConfig(configId));
+
+  // WHEN Terraform refreshes the first token and plans it, as a plan does
+  let refreshed: Model | null = null;
+  const gets = await getsDuring(async () => {
+    refreshed = await harness.read(resource, first!);
+    await harness.plan(resource, refreshed, tokenConfig(configId));
+  });
+
+  // THEN the plan took the refresh's token list: one list read, plus the activity log the warning reads
+  expect(refreshed).toMatchObject({ id: first!.id, fingerprint: first!.fingerprint });
+  expect(harness.last).toEqual([expect.objectContaining({ severity: 'warning', summary: WARNING })]);
+  expect(harness.last[0]!.detail).toContain(`another active token, ${second!.id as string}`);
+  expect(gets).toBe(2);
+
+  // AND a list serves one plan only: planning again without a refresh reads afresh
+  expect(await getsDuring(() => harness.plan(resource, refreshed, tokenConfig(configId)))).toBe(2);
+});
+
+test('a no-op refresh and plan of a token alone on its configuration is one read', async () => {
+  const configId = await newConfiguration();
+  const { state } = await harness.converge(resource, null, tokenConfig(configId));
+  const gets = await getsDuring(async () => {
+    const refreshed = await harness.read(resource, state!);
+    await harness.plan(resource, refreshed, tokenConfig(configId));
+  });
+  expectNoErrors(harness.last);
+  expect(harness.last).toEqual([]);
+  expect(gets).toBe(1);
+});

@@ -32,7 +32,8 @@ interface BenchWorkspace {
 }
 
 interface BenchWorkspaceOptions {
-  bundlePath: string;
+  /** The provider bundle to install; none for a configuration of Terraform's built-in resources only. */
+  bundlePath: string | undefined;
   hcl: string;
   /** e.g. `--cpu-prof --cpu-prof-dir=DIR` for the provider processes. */
   providerNodeOptions?: string;
@@ -40,10 +41,13 @@ interface BenchWorkspaceOptions {
 
 export async function createBenchWorkspace(options: BenchWorkspaceOptions): Promise<BenchWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'protector-bench-'));
-  const mirrorDir = join(dir, '.mirror');
-  await installProvider({ mirrorDir, bundlePath: options.bundlePath });
   const cliConfigFile = join(dir, 'terraform.tfrc');
-  writeFileSync(cliConfigFile, cliConfigFor(mirrorDir));
+  if (options.bundlePath === undefined) writeFileSync(cliConfigFile, '');
+  else {
+    const mirrorDir = join(dir, '.mirror');
+    await installProvider({ mirrorDir, bundlePath: options.bundlePath });
+    writeFileSync(cliConfigFile, cliConfigFor(mirrorDir));
+  }
   writeFileSync(join(dir, 'main.tf'), options.hcl);
   const cpuFile = join(dir, 'provider-cpu.txt');
   const env: NodeJS.ProcessEnv = {

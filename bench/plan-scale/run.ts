@@ -1,5 +1,5 @@
 /**
- * `npm run bench:plan-scale [-- --sizes 50,200,800 --latency-ms 50 --variant NAME=BUNDLE ... --profile --out FILE]`
+ * `npm run bench:plan-scale [-- --sizes 50,200,800 --latency-ms 50 --variant NAME=BUNDLE ... --terraform-only --profile --out FILE]`
  *
  * For each size N and each provider bundle (variants run interleaved, so they share the machine's
  * load): N connection configurations with one `protector_token` each against a spawned emulator
@@ -8,6 +8,13 @@
  * ratio to the API-bound floor:
  *
  *   floor = requests x latency / parallelism + provider launches x one launch (spawn to handshake)
+ *
+ * A no-op plan refreshes every resource once, so its GETs per resource are the reads per resource
+ * per refresh; the run fails (after printing everything) when that is above 1.
+ *
+ * `--terraform-only` adds, per size, the same shape with Terraform's built-in `terraform_data`
+ * (no provider, no API): Terraform's own CPU for that many resources and references, to tell what
+ * grows with N in Terraform itself from what our provider adds.
  *
  * `--profile` runs the current sources as an unminified bundle under `node --cpu-prof` and prints
  * where the provider's CPU goes, by module (profiling slows it: those runs are not timed figures).
@@ -34,11 +41,12 @@ interface Options {
   latencyMs: number;
   variants: Array<{ name: string; bundle: string | undefined }>;
   profile: boolean;
+  terraformOnly: boolean;
   out: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sizes: [50, 200, 800], latencyMs: 50, variants: [], profile: false, out: undefined };
+  const options: Options = { sizes: [50, 200, 800], latencyMs: 50, variants: [], profile: false, terraformOnly: false, out: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -52,6 +60,7 @@ function parseArgs(argv: string[]): Options {
       const [name, bundle] = next().split('=');
       options.variants.push({ name: name!, bundle });
     } else if (arg === '--profile') options.profile = true;
+    else if (arg === '--terraform-only') options.terraformOnly = true;
     else if (arg === '--out') options.out = next();
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -93,6 +102,49 @@ resource "protector_token" "fleet" {
 `;
 }
 
+/** The same shape with Terraform's built-in resource: N + N objects, each of the second set referring to one of the first. */
+function terraformOnlyHcl(n: number): string {
+  return `
+resource "terraform_data" "fleet" {
+  count = ${n}
+  input = { name = "fleet-\${count.index}", deployment_type = "kubernetes", contract_id = "ctr_fleet", group_id = "grp_fleet" }
+}
+
+resource "terraform_data" "token" {
+  count = ${n}
+  input = terraform_data.fleet[count.index].id
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`;
+}
+
+const STEPS: Array<[keyof typeof EXPECTED_LAUNCHES, string[]]> = [
+  ['apply', ['apply', '-auto-approve']],
+  ['plan', ['plan', '-detailed-exitcode']],
+  ['destroy', ['destroy', '-auto-approve']],
+];
+
+/** Wall and CPU time of each step for the provider-free configuration. */
+async function terraformOnlyCycle(n: number): Promise<Array<{ step: string; run: TimedRun }>> {
+  const workspace = await createBenchWorkspace({ bundlePath: undefined, hcl: terraformOnlyHcl(n) });
+  try {
+    const init = await workspace.run(['init'], { timeoutMs: STEP_TIMEOUT_MS });
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    const results: Array<{ step: string; run: TimedRun }> = [];
+    for (const [step, args] of STEPS) {
+      const run = await workspace.run(args, { timeoutMs: STEP_TIMEOUT_MS });
+      if (run.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+      results.push({ step, run });
+    }
+    return results;
+  } finally {
+    workspace.cleanup();
+  }
+}
+
 interface StepResult {
   step: keyof typeof EXPECTED_LAUNCHES;
   run: TimedRun;
@@ -115,13 +167,8 @@ async function cycle(n: number, bundle: string, launchMs: number, options: Optio
     const init = await workspace.run(['init'], { timeoutMs: STEP_TIMEOUT_MS });
     if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
     await emulator.control.setFaults({ latencyMs: options.latencyMs });
-    const steps: Array<[StepResult['step'], string[], number]> = [
-      ['apply', ['apply', '-auto-approve'], 0],
-      ['plan', ['plan', '-detailed-exitcode'], 0],
-      ['destroy', ['destroy', '-auto-approve'], 0],
-    ];
     const results: StepResult[] = [];
-    for (const [step, args, expectCode] of steps) {
+    for (const [step, args] of STEPS) {
       const stepProfileDir = profileDir ? join(profileDir, `${n}-${step}`) : undefined;
       if (stepProfileDir) mkdirSync(stepProfileDir, { recursive: true });
       const before = await requestCounts(emulator);
@@ -129,7 +176,7 @@ async function cycle(n: number, bundle: string, launchMs: number, options: Optio
         timeoutMs: STEP_TIMEOUT_MS,
         env: stepProfileDir ? { PROTECTOR_BENCH_PROFILE_DIR: stepProfileDir } : undefined,
       });
-      if (run.code !== expectCode) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+      if (run.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
       if (step === 'plan' && !run.stdout.includes('No changes.')) throw new Error(`the plan after apply was not a no-op:\n${run.stdout.slice(-3000)}`);
       const after = await requestCounts(emulator);
       const requests = after.total - before.total;
@@ -236,6 +283,8 @@ async function main(): Promise<void> {
   say('');
   say(HEADER);
   const profiles: string[] = [];
+  const refreshReads: string[] = [];
+  let readsMissed = false;
   try {
     for (const n of options.sizes) {
       // Interleaved: each size runs every variant back to back, alternating the order.
@@ -245,6 +294,12 @@ async function main(): Promise<void> {
         const results = await cycle(n, variant.bundle, launchMs, options, profileRoot);
         for (const result of results) {
           say(row(n, `${variant.name} (launch ${launchMs.toFixed(0)} ms)`, result));
+          if (result.step === 'plan') {
+            // A no-op plan refreshes every resource once: its reads per resource are the reads per refresh.
+            const perRefresh = result.gets / (2 * n);
+            readsMissed ||= perRefresh > 1;
+            refreshReads.push(`N=${n} ${variant.name}: ${perRefresh.toFixed(2)}`);
+          }
           if (result.profile) profiles.push(`### N=${n}, ${result.step}\n\n${result.profile}`);
         }
       }
@@ -255,11 +310,29 @@ async function main(): Promise<void> {
     else if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
   }
   say('');
+  say(`Reads per resource per refresh (no-op plan, target <= 1): ${refreshReads.join('; ')}${readsMissed ? ' -- MISSED' : ' -- met'}`);
+  if (options.terraformOnly) {
+    say('');
+    say('Provider-free baseline: the same shape with `terraform_data` (built-in, no API), Terraform\'s own CPU:');
+    say('');
+    say('| N | step | wall s | terraform CPU s |');
+    say('|---:|---|---:|---:|');
+    for (const n of options.sizes) {
+      for (const { step, run } of await terraformOnlyCycle(n)) {
+        say(`| ${n} | ${step} | ${(run.wallMs / 1000).toFixed(2)} | ${(run.cpuMs / 1000).toFixed(2)} |`);
+      }
+    }
+  }
+  say('');
   say(`Load average at end: ${currentLoad()}`);
   for (const profile of profiles) say(`\n${profile}`);
   if (options.out) {
     if (existsSync(options.out)) appendFileSync(options.out, `\n${lines.join('\n')}\n`);
     else writeFileSync(options.out, `${lines.join('\n')}\n`);
+  }
+  if (readsMissed) {
+    process.stderr.write('bench:plan-scale: a no-op plan read a resource more than once per refresh\n');
+    process.exitCode = 1;
   }
 }
 

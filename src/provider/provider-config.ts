@@ -150,7 +150,7 @@ export function configureProvider(config: { [attribute: string]: Value }, diagno
     userAgent: `terraform-provider-protector/${packageVersion}`,
     signal: options.signal,
   });
-  return { api, clock: systemClock, sleep, refreshedTokenLists: new RefreshedTokenLists() };
+  return { api, clock: systemClock, sleep, refreshedTokenLists: new RefreshedTokenLists(), initialTokenIds: new Map() };
 }
 
 const systemClock = { now: (): Date => new Date() };

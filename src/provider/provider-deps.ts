@@ -31,6 +31,11 @@ export interface ProviderDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Token lists read by refreshes, for the plan-time checks of the same resources (one read per refresh). */
   refreshedTokenLists: RefreshedTokenLists;
+  /**
+   * Configuration id -> the token the API generated with it, as far as this process learnt it (a
+   * create's answer, or the activity log). A fact that never changes, so it is never read twice.
+   */
+  initialTokenIds: Map<string, string>;
 }
 
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;

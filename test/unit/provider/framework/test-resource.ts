@@ -114,6 +114,7 @@ export function testContext(): HandlerContext & { diagnostics: DiagnosticsCollec
       clock: { now: () => FIXED_NOW },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       refreshedTokenLists: new RefreshedTokenLists(),
+      initialTokenIds: new Map(),
     },
     diagnostics: new DiagnosticsCollector(),
     log: recordingLogger(),

@@ -25,6 +25,9 @@ export interface TimedRun {
   providerLaunches: number;
 }
 
+/** A terraform command that ran out of its time bound (it and its providers were killed). */
+export class StepTimeoutError extends Error {}
+
 interface BenchWorkspace {
   dir: string;
   run(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<TimedRun>;
@@ -102,7 +105,7 @@ function timedTerraform(cwd: string, args: string[], env: NodeJS.ProcessEnv, tim
       } catch {
         // already gone
       }
-      reject(new Error(`terraform ${args.join(' ')} did not finish within ${timeoutMs} ms`));
+      reject(new StepTimeoutError(`terraform ${args.join(' ')} did not finish within ${timeoutMs} ms (stopped)`));
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);

@@ -25,14 +25,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProviderOnce } from '../../test/helpers/terraform';
 import { spawnEmulator, type RunningEmulator } from '../../test/helpers/emulator';
-import { createBenchWorkspace, type TimedRun } from '../lib/terraform-run';
+import { createBenchWorkspace, StepTimeoutError, type TimedRun } from '../lib/terraform-run';
 import { medianHandshakeMs } from '../lib/handshake';
 import { currentLoad, machineInfo, machineMarkdown } from '../lib/machine';
 import { profileMarkdown, summariseProfiles } from '../lib/profile-summary';
 
 const PARALLELISM = 10;
-/** Bound of one terraform command; a bench run that needs more is broken, not slow. */
-const STEP_TIMEOUT_MS = 15 * 60_000;
+/**
+ * Bound of one terraform command: 15 min, and 2 s per configuration beyond that (Terraform's own
+ * CPU grows faster than N: a destroy of 800 + 800 on a loaded 2-core machine took more than 15 min).
+ */
+function stepTimeoutMs(n: number): number {
+  return Math.max(15 * 60_000, n * 2_000);
+}
 /** Launches Terraform 1.11 makes per command (notes: terraform-plugin-facts.md), if the hook saw none. */
 const EXPECTED_LAUNCHES = { apply: 4, plan: 3, destroy: 5 } as const;
 
@@ -131,11 +136,11 @@ const STEPS: Array<[keyof typeof EXPECTED_LAUNCHES, string[]]> = [
 async function terraformOnlyCycle(n: number): Promise<Array<{ step: string; run: TimedRun }>> {
   const workspace = await createBenchWorkspace({ bundlePath: undefined, hcl: terraformOnlyHcl(n) });
   try {
-    const init = await workspace.run(['init'], { timeoutMs: STEP_TIMEOUT_MS });
+    const init = await workspace.run(['init'], { timeoutMs: stepTimeoutMs(n) });
     if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
     const results: Array<{ step: string; run: TimedRun }> = [];
     for (const [step, args] of STEPS) {
-      const run = await workspace.run(args, { timeoutMs: STEP_TIMEOUT_MS });
+      const run = await workspace.run(args, { timeoutMs: stepTimeoutMs(n) });
       if (run.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
       results.push({ step, run });
     }
@@ -147,7 +152,9 @@ async function terraformOnlyCycle(n: number): Promise<Array<{ step: string; run:
 
 interface StepResult {
   step: keyof typeof EXPECTED_LAUNCHES;
-  run: TimedRun;
+  /** Absent when the step ran out of time. */
+  run?: TimedRun;
+  timedOutAfterMs?: number;
   requests: number;
   gets: number;
   launches: number;
@@ -160,29 +167,45 @@ async function requestCounts(emulator: RunningEmulator): Promise<{ total: number
   return { total: stats.productRequests, gets: stats.productRequestsByMethod.GET ?? 0 };
 }
 
-async function cycle(n: number, bundle: string, launchMs: number, options: Options, profileDir: string | undefined): Promise<StepResult[]> {
+/**
+ * One apply, plan and destroy; each step is handed to `onStep` as soon as it is done, so a step
+ * that runs out of time (reported, and the cycle ends there) does not lose the ones before it.
+ */
+async function cycle(
+  n: number,
+  bundle: string,
+  launchMs: number,
+  options: Options,
+  profileDir: string | undefined,
+  onStep: (result: StepResult) => void,
+): Promise<void> {
   const emulator = await spawnEmulator();
   const workspace = await createBenchWorkspace({ bundlePath: bundle, hcl: hcl(emulator.edgercPath, n) });
   try {
-    const init = await workspace.run(['init'], { timeoutMs: STEP_TIMEOUT_MS });
+    const init = await workspace.run(['init'], { timeoutMs: stepTimeoutMs(n) });
     if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
     await emulator.control.setFaults({ latencyMs: options.latencyMs });
-    const results: StepResult[] = [];
     for (const [step, args] of STEPS) {
       const stepProfileDir = profileDir ? join(profileDir, `${n}-${step}`) : undefined;
       if (stepProfileDir) mkdirSync(stepProfileDir, { recursive: true });
       const before = await requestCounts(emulator);
-      const run = await workspace.run(args, {
-        timeoutMs: STEP_TIMEOUT_MS,
-        env: stepProfileDir ? { PROTECTOR_BENCH_PROFILE_DIR: stepProfileDir } : undefined,
-      });
+      const timeoutMs = stepTimeoutMs(n);
+      let run: TimedRun;
+      try {
+        run = await workspace.run(args, { timeoutMs, env: stepProfileDir ? { PROTECTOR_BENCH_PROFILE_DIR: stepProfileDir } : undefined });
+      } catch (error) {
+        if (!(error instanceof StepTimeoutError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        onStep({ step, timedOutAfterMs: timeoutMs, requests: 0, gets: 0, launches: 0, floorMs: 0 });
+        return;
+      }
       if (run.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
       if (step === 'plan' && !run.stdout.includes('No changes.')) throw new Error(`the plan after apply was not a no-op:\n${run.stdout.slice(-3000)}`);
       const after = await requestCounts(emulator);
       const requests = after.total - before.total;
       const launches = run.providerLaunches > 0 ? run.providerLaunches : EXPECTED_LAUNCHES[step];
       const floorMs = (requests * options.latencyMs) / PARALLELISM + launches * launchMs;
-      results.push({
+      onStep({
         step,
         run,
         requests,
@@ -194,7 +217,6 @@ async function cycle(n: number, bundle: string, launchMs: number, options: Optio
     }
     const stats = await emulator.control.stats();
     if (stats.configurations !== 0) throw new Error(`destroy left ${stats.configurations} configurations behind`);
-    return results;
   } finally {
     workspace.cleanup();
     await emulator.stop();
@@ -207,6 +229,9 @@ const HEADER =
 
 function row(n: number, variant: string, result: StepResult): string {
   const { run } = result;
+  if (run === undefined) {
+    return `| ${n} | ${variant} | ${result.step} | did not finish within ${((result.timedOutAfterMs ?? 0) / 60_000).toFixed(0)} min (stopped) |  |  |  |  |  |  |  |  |  |`;
+  }
   const resources = 2 * n;
   const cells = [
     String(n),
@@ -291,17 +316,16 @@ async function main(): Promise<void> {
       const order = options.sizes.indexOf(n) % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
         const launchMs = await medianHandshakeMs(variant.bundle);
-        const results = await cycle(n, variant.bundle, launchMs, options, profileRoot);
-        for (const result of results) {
+        await cycle(n, variant.bundle, launchMs, options, profileRoot, (result) => {
           say(row(n, `${variant.name} (launch ${launchMs.toFixed(0)} ms)`, result));
-          if (result.step === 'plan') {
+          if (result.step === 'plan' && result.run !== undefined) {
             // A no-op plan refreshes every resource once: its reads per resource are the reads per refresh.
             const perRefresh = result.gets / (2 * n);
             readsMissed ||= perRefresh > 1;
             refreshReads.push(`N=${n} ${variant.name}: ${perRefresh.toFixed(2)}`);
           }
           if (result.profile) profiles.push(`### N=${n}, ${result.step}\n\n${result.profile}`);
-        }
+        });
       }
     }
   } finally {

@@ -171,14 +171,7 @@ async function requestCounts(emulator: RunningEmulator): Promise<{ total: number
  * One apply, plan and destroy; each step is handed to `onStep` as soon as it is done, so a step
  * that runs out of time (reported, and the cycle ends there) does not lose the ones before it.
  */
-async function cycle(
-  n: number,
-  bundle: string,
-  launchMs: number,
-  options: Options,
-  profileDir: string | undefined,
-  onStep: (result: StepResult) => void,
-): Promise<void> {
+async function cycle(n: number, bundle: string, launchMs: number, options: Options, profileDir: string | undefined, onStep: (result: StepResult) => void): Promise<void> {
   const emulator = await spawnEmulator();
   const workspace = await createBenchWorkspace({ bundlePath: bundle, hcl: hcl(emulator.edgercPath, n) });
   try {
@@ -337,7 +330,7 @@ async function main(): Promise<void> {
   say(`Reads per resource per refresh (no-op plan, target <= 1): ${refreshReads.join('; ')}${readsMissed ? ' -- MISSED' : ' -- met'}`);
   if (options.terraformOnly) {
     say('');
-    say('Provider-free baseline: the same shape with `terraform_data` (built-in, no API), Terraform\'s own CPU:');
+    say("Provider-free baseline: the same shape with `terraform_data` (built-in, no API), Terraform's own CPU:");
     say('');
     say('| N | step | wall s | terraform CPU s |');
     say('|---:|---|---:|---:|');

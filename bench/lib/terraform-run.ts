@@ -25,6 +25,9 @@ export interface TimedRun {
   providerLaunches: number;
 }
 
+/** A terraform command that ran out of its time bound (it and its providers were killed). */
+export class StepTimeoutError extends Error {}
+
 interface BenchWorkspace {
   dir: string;
   run(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<TimedRun>;
@@ -32,7 +35,8 @@ interface BenchWorkspace {
 }
 
 interface BenchWorkspaceOptions {
-  bundlePath: string;
+  /** The provider bundle to install; none for a configuration of Terraform's built-in resources only. */
+  bundlePath: string | undefined;
   hcl: string;
   /** e.g. `--cpu-prof --cpu-prof-dir=DIR` for the provider processes. */
   providerNodeOptions?: string;
@@ -40,10 +44,13 @@ interface BenchWorkspaceOptions {
 
 export async function createBenchWorkspace(options: BenchWorkspaceOptions): Promise<BenchWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'protector-bench-'));
-  const mirrorDir = join(dir, '.mirror');
-  await installProvider({ mirrorDir, bundlePath: options.bundlePath });
   const cliConfigFile = join(dir, 'terraform.tfrc');
-  writeFileSync(cliConfigFile, cliConfigFor(mirrorDir));
+  if (options.bundlePath === undefined) writeFileSync(cliConfigFile, '');
+  else {
+    const mirrorDir = join(dir, '.mirror');
+    await installProvider({ mirrorDir, bundlePath: options.bundlePath });
+    writeFileSync(cliConfigFile, cliConfigFor(mirrorDir));
+  }
   writeFileSync(join(dir, 'main.tf'), options.hcl);
   const cpuFile = join(dir, 'provider-cpu.txt');
   const env: NodeJS.ProcessEnv = {
@@ -98,7 +105,7 @@ function timedTerraform(cwd: string, args: string[], env: NodeJS.ProcessEnv, tim
       } catch {
         // already gone
       }
-      reject(new Error(`terraform ${args.join(' ')} did not finish within ${timeoutMs} ms`));
+      reject(new StepTimeoutError(`terraform ${args.join(' ')} did not finish within ${timeoutMs} ms (stopped)`));
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);

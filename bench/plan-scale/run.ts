@@ -1,5 +1,5 @@
 /**
- * `npm run bench:plan-scale [-- --sizes 50,200,800 --latency-ms 50 --variant NAME=BUNDLE ... --profile --out FILE]`
+ * `npm run bench:plan-scale [-- --sizes 50,200,800 --latency-ms 50 --variant NAME=BUNDLE ... --terraform-only --profile --out FILE]`
  *
  * For each size N and each provider bundle (variants run interleaved, so they share the machine's
  * load): N connection configurations with one `protector_token` each against a spawned emulator
@@ -8,6 +8,13 @@
  * ratio to the API-bound floor:
  *
  *   floor = requests x latency / parallelism + provider launches x one launch (spawn to handshake)
+ *
+ * A no-op plan refreshes every resource once, so its GETs per resource are the reads per resource
+ * per refresh; the run fails (after printing everything) when that is above 1.
+ *
+ * `--terraform-only` adds, per size, the same shape with Terraform's built-in `terraform_data`
+ * (no provider, no API): Terraform's own CPU for that many resources and references, to tell what
+ * grows with N in Terraform itself from what our provider adds.
  *
  * `--profile` runs the current sources as an unminified bundle under `node --cpu-prof` and prints
  * where the provider's CPU goes, by module (profiling slows it: those runs are not timed figures).
@@ -18,14 +25,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProviderOnce } from '../../test/helpers/terraform';
 import { spawnEmulator, type RunningEmulator } from '../../test/helpers/emulator';
-import { createBenchWorkspace, type TimedRun } from '../lib/terraform-run';
+import { createBenchWorkspace, StepTimeoutError, type TimedRun } from '../lib/terraform-run';
 import { medianHandshakeMs } from '../lib/handshake';
 import { currentLoad, machineInfo, machineMarkdown } from '../lib/machine';
 import { profileMarkdown, summariseProfiles } from '../lib/profile-summary';
 
 const PARALLELISM = 10;
-/** Bound of one terraform command; a bench run that needs more is broken, not slow. */
-const STEP_TIMEOUT_MS = 15 * 60_000;
+/**
+ * Bound of one terraform command: 15 min, and 2 s per configuration beyond that (Terraform's own
+ * CPU grows faster than N: a destroy of 800 + 800 on a loaded 2-core machine took more than 15 min).
+ */
+function stepTimeoutMs(n: number): number {
+  return Math.max(15 * 60_000, n * 2_000);
+}
 /** Launches Terraform 1.11 makes per command (notes: terraform-plugin-facts.md), if the hook saw none. */
 const EXPECTED_LAUNCHES = { apply: 4, plan: 3, destroy: 5 } as const;
 
@@ -34,11 +46,12 @@ interface Options {
   latencyMs: number;
   variants: Array<{ name: string; bundle: string | undefined }>;
   profile: boolean;
+  terraformOnly: boolean;
   out: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sizes: [50, 200, 800], latencyMs: 50, variants: [], profile: false, out: undefined };
+  const options: Options = { sizes: [50, 200, 800], latencyMs: 50, variants: [], profile: false, terraformOnly: false, out: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -52,6 +65,7 @@ function parseArgs(argv: string[]): Options {
       const [name, bundle] = next().split('=');
       options.variants.push({ name: name!, bundle });
     } else if (arg === '--profile') options.profile = true;
+    else if (arg === '--terraform-only') options.terraformOnly = true;
     else if (arg === '--out') options.out = next();
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -93,9 +107,54 @@ resource "protector_token" "fleet" {
 `;
 }
 
+/** The same shape with Terraform's built-in resource: N + N objects, each of the second set referring to one of the first. */
+function terraformOnlyHcl(n: number): string {
+  return `
+resource "terraform_data" "fleet" {
+  count = ${n}
+  input = { name = "fleet-\${count.index}", deployment_type = "kubernetes", contract_id = "ctr_fleet", group_id = "grp_fleet" }
+}
+
+resource "terraform_data" "token" {
+  count = ${n}
+  input = terraform_data.fleet[count.index].id
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`;
+}
+
+const STEPS: Array<[keyof typeof EXPECTED_LAUNCHES, string[]]> = [
+  ['apply', ['apply', '-auto-approve']],
+  ['plan', ['plan', '-detailed-exitcode']],
+  ['destroy', ['destroy', '-auto-approve']],
+];
+
+/** Wall and CPU time of each step for the provider-free configuration. */
+async function terraformOnlyCycle(n: number): Promise<Array<{ step: string; run: TimedRun }>> {
+  const workspace = await createBenchWorkspace({ bundlePath: undefined, hcl: terraformOnlyHcl(n) });
+  try {
+    const init = await workspace.run(['init'], { timeoutMs: stepTimeoutMs(n) });
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+    const results: Array<{ step: string; run: TimedRun }> = [];
+    for (const [step, args] of STEPS) {
+      const run = await workspace.run(args, { timeoutMs: stepTimeoutMs(n) });
+      if (run.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+      results.push({ step, run });
+    }
+    return results;
+  } finally {
+    workspace.cleanup();
+  }
+}
+
 interface StepResult {
   step: keyof typeof EXPECTED_LAUNCHES;
-  run: TimedRun;
+  /** Absent when the step ran out of time. */
+  run?: TimedRun;
+  timedOutAfterMs?: number;
   requests: number;
   gets: number;
   launches: number;
@@ -108,34 +167,38 @@ async function requestCounts(emulator: RunningEmulator): Promise<{ total: number
   return { total: stats.productRequests, gets: stats.productRequestsByMethod.GET ?? 0 };
 }
 
-async function cycle(n: number, bundle: string, launchMs: number, options: Options, profileDir: string | undefined): Promise<StepResult[]> {
+/**
+ * One apply, plan and destroy; each step is handed to `onStep` as soon as it is done, so a step
+ * that runs out of time (reported, and the cycle ends there) does not lose the ones before it.
+ */
+async function cycle(n: number, bundle: string, launchMs: number, options: Options, profileDir: string | undefined, onStep: (result: StepResult) => void): Promise<void> {
   const emulator = await spawnEmulator();
   const workspace = await createBenchWorkspace({ bundlePath: bundle, hcl: hcl(emulator.edgercPath, n) });
   try {
-    const init = await workspace.run(['init'], { timeoutMs: STEP_TIMEOUT_MS });
+    const init = await workspace.run(['init'], { timeoutMs: stepTimeoutMs(n) });
     if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
     await emulator.control.setFaults({ latencyMs: options.latencyMs });
-    const steps: Array<[StepResult['step'], string[], number]> = [
-      ['apply', ['apply', '-auto-approve'], 0],
-      ['plan', ['plan', '-detailed-exitcode'], 0],
-      ['destroy', ['destroy', '-auto-approve'], 0],
-    ];
-    const results: StepResult[] = [];
-    for (const [step, args, expectCode] of steps) {
+    for (const [step, args] of STEPS) {
       const stepProfileDir = profileDir ? join(profileDir, `${n}-${step}`) : undefined;
       if (stepProfileDir) mkdirSync(stepProfileDir, { recursive: true });
       const before = await requestCounts(emulator);
-      const run = await workspace.run(args, {
-        timeoutMs: STEP_TIMEOUT_MS,
-        env: stepProfileDir ? { PROTECTOR_BENCH_PROFILE_DIR: stepProfileDir } : undefined,
-      });
-      if (run.code !== expectCode) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+      const timeoutMs = stepTimeoutMs(n);
+      let run: TimedRun;
+      try {
+        run = await workspace.run(args, { timeoutMs, env: stepProfileDir ? { PROTECTOR_BENCH_PROFILE_DIR: stepProfileDir } : undefined });
+      } catch (error) {
+        if (!(error instanceof StepTimeoutError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        onStep({ step, timedOutAfterMs: timeoutMs, requests: 0, gets: 0, launches: 0, floorMs: 0 });
+        return;
+      }
+      if (run.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
       if (step === 'plan' && !run.stdout.includes('No changes.')) throw new Error(`the plan after apply was not a no-op:\n${run.stdout.slice(-3000)}`);
       const after = await requestCounts(emulator);
       const requests = after.total - before.total;
       const launches = run.providerLaunches > 0 ? run.providerLaunches : EXPECTED_LAUNCHES[step];
       const floorMs = (requests * options.latencyMs) / PARALLELISM + launches * launchMs;
-      results.push({
+      onStep({
         step,
         run,
         requests,
@@ -147,7 +210,6 @@ async function cycle(n: number, bundle: string, launchMs: number, options: Optio
     }
     const stats = await emulator.control.stats();
     if (stats.configurations !== 0) throw new Error(`destroy left ${stats.configurations} configurations behind`);
-    return results;
   } finally {
     workspace.cleanup();
     await emulator.stop();
@@ -160,6 +222,9 @@ const HEADER =
 
 function row(n: number, variant: string, result: StepResult): string {
   const { run } = result;
+  if (run === undefined) {
+    return `| ${n} | ${variant} | ${result.step} | did not finish within ${((result.timedOutAfterMs ?? 0) / 60_000).toFixed(0)} min (stopped) |  |  |  |  |  |  |  |  |  |`;
+  }
   const resources = 2 * n;
   const cells = [
     String(n),
@@ -236,17 +301,24 @@ async function main(): Promise<void> {
   say('');
   say(HEADER);
   const profiles: string[] = [];
+  const refreshReads: string[] = [];
+  let readsMissed = false;
   try {
     for (const n of options.sizes) {
       // Interleaved: each size runs every variant back to back, alternating the order.
       const order = options.sizes.indexOf(n) % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
         const launchMs = await medianHandshakeMs(variant.bundle);
-        const results = await cycle(n, variant.bundle, launchMs, options, profileRoot);
-        for (const result of results) {
+        await cycle(n, variant.bundle, launchMs, options, profileRoot, (result) => {
           say(row(n, `${variant.name} (launch ${launchMs.toFixed(0)} ms)`, result));
+          if (result.step === 'plan' && result.run !== undefined) {
+            // A no-op plan refreshes every resource once: its reads per resource are the reads per refresh.
+            const perRefresh = result.gets / (2 * n);
+            readsMissed ||= perRefresh > 1;
+            refreshReads.push(`N=${n} ${variant.name}: ${perRefresh.toFixed(2)}`);
+          }
           if (result.profile) profiles.push(`### N=${n}, ${result.step}\n\n${result.profile}`);
-        }
+        });
       }
     }
   } finally {
@@ -255,11 +327,29 @@ async function main(): Promise<void> {
     else if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
   }
   say('');
+  say(`Reads per resource per refresh (no-op plan, target <= 1): ${refreshReads.join('; ')}${readsMissed ? ' -- MISSED' : ' -- met'}`);
+  if (options.terraformOnly) {
+    say('');
+    say("Provider-free baseline: the same shape with `terraform_data` (built-in, no API), Terraform's own CPU:");
+    say('');
+    say('| N | step | wall s | terraform CPU s |');
+    say('|---:|---|---:|---:|');
+    for (const n of options.sizes) {
+      for (const { step, run } of await terraformOnlyCycle(n)) {
+        say(`| ${n} | ${step} | ${(run.wallMs / 1000).toFixed(2)} | ${(run.cpuMs / 1000).toFixed(2)} |`);
+      }
+    }
+  }
+  say('');
   say(`Load average at end: ${currentLoad()}`);
   for (const profile of profiles) say(`\n${profile}`);
   if (options.out) {
     if (existsSync(options.out)) appendFileSync(options.out, `\n${lines.join('\n')}\n`);
     else writeFileSync(options.out, `${lines.join('\n')}\n`);
+  }
+  if (readsMissed) {
+    process.stderr.write('bench:plan-scale: a no-op plan read a resource more than once per refresh\n');
+    process.exitCode = 1;
   }
 }
 

@@ -14,6 +14,7 @@ import type { AttributePath, Diagnostics, Logger, ObjectSchema, Value } from './
 import { defineProviderConfig, Unknown } from './framework/types';
 import { firstProblem, matchesPattern, notBlank, validator, wholeNumberBetween } from './framework/validators';
 import type { ProviderDeps } from './provider-deps';
+import { RefreshedTokenLists } from './rotation/refreshed-token-lists';
 import { durationBetween, isDuration } from './validators';
 import { DURATION_HINT, durationMs } from '../api/duration';
 import {
@@ -149,7 +150,7 @@ export function configureProvider(config: { [attribute: string]: Value }, diagno
     userAgent: `terraform-provider-protector/${packageVersion}`,
     signal: options.signal,
   });
-  return { api, clock: systemClock, sleep };
+  return { api, clock: systemClock, sleep, refreshedTokenLists: new RefreshedTokenLists(), initialTokenIds: new Map() };
 }
 
 const systemClock = { now: (): Date => new Date() };

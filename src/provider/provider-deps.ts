@@ -5,6 +5,7 @@
  */
 import type { ProtectorClient } from '../api/client';
 import * as framework from './framework/types';
+import type { RefreshedTokenLists } from './rotation/refreshed-token-lists';
 
 export type {
   AttributeType,
@@ -28,6 +29,13 @@ export interface ProviderDeps {
   clock: { now(): Date };
   /** Rejects with an AbortError once `signal` aborts (StopProvider). */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Token lists read by refreshes, for the plan-time checks of the same resources (one read per refresh). */
+  refreshedTokenLists: RefreshedTokenLists;
+  /**
+   * Configuration id -> the token the API generated with it, as far as this process learnt it (a
+   * create's answer, or the activity log). A fact that never changes, so it is never read twice.
+   */
+  initialTokenIds: Map<string, string>;
 }
 
 export type HandlerContext = framework.HandlerContext<ProviderDeps>;

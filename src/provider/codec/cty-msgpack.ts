@@ -47,7 +47,7 @@ function decodeItem(reader: MsgpackReader, type: AttributeType, path: Path): Val
       expect(head, 'array', type, path);
       const count = (head as { count: number }).count;
       const items: Value[] = [];
-      for (let i = 0; i < count; i++) items.push(decodeItem(reader, inner, [...path, i]));
+      for (let i = 0; i < count; i++) items.push(decodeAt(reader, inner, path, i));
       return items;
     }
     case 'map': {
@@ -56,7 +56,7 @@ function decodeItem(reader: MsgpackReader, type: AttributeType, path: Path): Val
       const entries: { [k: string]: Value } = {};
       for (let i = 0; i < count; i++) {
         const key = readKey(reader, path);
-        setOwn(entries, key, decodeItem(reader, inner, [...path, key]));
+        setOwn(entries, key, decodeAt(reader, inner, path, key));
       }
       return entries;
     }
@@ -69,12 +69,23 @@ function decodeItem(reader: MsgpackReader, type: AttributeType, path: Path): Val
         const key = readKey(reader, path);
         const attributeType = Object.prototype.hasOwnProperty.call(attributes, key) ? attributes[key] : undefined;
         if (attributeType === undefined) throw new CodecError(`unexpected attribute "${key}" in ${where(path)}`);
-        setOwn(object, key, decodeItem(reader, attributeType, [...path, key]));
+        setOwn(object, key, decodeAt(reader, attributeType, path, key));
       }
       for (const name of Object.keys(attributes)) if (!(name in object)) setOwn(object, name, null);
       return object;
     }
   }
+}
+
+/**
+ * Decodes the item at `path` + `step`. The path is one array, extended and restored around each
+ * item rather than copied for it: it is only read when an error names where it happened.
+ */
+function decodeAt(reader: MsgpackReader, type: AttributeType, path: Path, step: string | number): Value {
+  path.push(step);
+  const value = decodeItem(reader, type, path);
+  path.pop();
+  return value;
 }
 
 function decodePrimitive(head: Head, type: 'string' | 'number' | 'bool', path: Path): Value {
@@ -115,7 +126,7 @@ function encodeItem(writer: MsgpackWriter, value: Value, type: AttributeType, pa
   if (kind === 'list' || kind === 'set') {
     if (!Array.isArray(value)) throw new CodecError(`expected ${kind} at ${where(path)}, got ${describe(value)}`);
     writer.arrayHeader(value.length);
-    value.forEach((item, index) => encodeItem(writer, item, inner, [...path, index]));
+    for (let index = 0; index < value.length; index++) encodeAt(writer, value[index]!, inner, path, index);
     return;
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -126,7 +137,7 @@ function encodeItem(writer: MsgpackWriter, value: Value, type: AttributeType, pa
     writer.mapHeader(keys.length);
     for (const key of keys) {
       writer.string(key);
-      encodeItem(writer, value[key], inner, [...path, key]);
+      encodeAt(writer, value[key]!, inner, path, key);
     }
     return;
   }
@@ -138,8 +149,15 @@ function encodeItem(writer: MsgpackWriter, value: Value, type: AttributeType, pa
   writer.mapHeader(names.length);
   for (const name of names) {
     writer.string(name);
-    encodeItem(writer, Object.prototype.hasOwnProperty.call(value, name) ? value[name] : null, attributes[name], [...path, name]);
+    encodeAt(writer, Object.prototype.hasOwnProperty.call(value, name) ? value[name]! : null, attributes[name]!, path, name);
   }
+}
+
+/** As {@link decodeAt}: one path array for the whole value. */
+function encodeAt(writer: MsgpackWriter, value: Value, type: AttributeType, path: Path, step: string | number): void {
+  path.push(step);
+  encodeItem(writer, value, type, path);
+  path.pop();
 }
 
 /** Names the JS type only: values may be sensitive and must not reach error messages. */

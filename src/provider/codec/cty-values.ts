@@ -73,5 +73,7 @@ export function nullUnknowns(
 
 /** Plain assignment would treat a "__proto__" key (a map key from config) as the prototype. */
 export function setOwn(target: { [k: string]: Value }, key: string, value: Value): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only "__proto__" has a setter on a plain object; any other key assigned is an own property already.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

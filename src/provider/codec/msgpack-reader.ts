@@ -54,9 +54,9 @@ export class MsgpackReader {
       case 0xc9:
         return this.ext(this.u32());
       case 0xca:
-        return { kind: 'number', value: this.take(4).readFloatBE(0) };
+        return { kind: 'number', value: this.view.readFloatBE(this.claim(4)) };
       case 0xcb:
-        return { kind: 'number', value: this.take(8).readDoubleBE(0) };
+        return { kind: 'number', value: this.view.readDoubleBE(this.claim(8)) };
       case 0xcc:
         return { kind: 'number', value: this.u8() };
       case 0xcd:
@@ -64,15 +64,15 @@ export class MsgpackReader {
       case 0xce:
         return { kind: 'number', value: this.u32() };
       case 0xcf:
-        return { kind: 'number', value: Number(this.take(8).readBigUInt64BE(0)) };
+        return { kind: 'number', value: Number(this.view.readBigUInt64BE(this.claim(8))) };
       case 0xd0:
-        return { kind: 'number', value: this.take(1).readInt8(0) };
+        return { kind: 'number', value: this.view.readInt8(this.claim(1)) };
       case 0xd1:
-        return { kind: 'number', value: this.take(2).readInt16BE(0) };
+        return { kind: 'number', value: this.view.readInt16BE(this.claim(2)) };
       case 0xd2:
-        return { kind: 'number', value: this.take(4).readInt32BE(0) };
+        return { kind: 'number', value: this.view.readInt32BE(this.claim(4)) };
       case 0xd3:
-        return { kind: 'number', value: Number(this.take(8).readBigInt64BE(0)) };
+        return { kind: 'number', value: Number(this.view.readBigInt64BE(this.claim(8))) };
       case 0xd4:
         return this.ext(1);
       case 0xd5:
@@ -110,36 +110,45 @@ export class MsgpackReader {
   }
 
   private ext(size: number): Head {
-    const type = this.take(1).readInt8(0);
+    const type = this.view.readInt8(this.claim(1));
     return { kind: 'ext', type, payload: this.bytes(size) };
   }
 
   private text(size: number): string {
-    return this.take(size).toString('utf8');
+    const start = this.claim(size);
+    return this.view.toString('utf8', start, start + size);
   }
 
   private bytes(size: number): Uint8Array {
     return new Uint8Array(this.take(size));
   }
 
+  // The fixed-size reads go straight to the buffer: a view per byte read was most of the
+  // decoder's allocations, and every RPC decodes a few objects.
   private u8(): number {
-    return this.take(1)[0];
+    return this.view[this.claim(1)]!;
   }
 
   private u16(): number {
-    return this.take(2).readUInt16BE(0);
+    return this.view.readUInt16BE(this.claim(2));
   }
 
   private u32(): number {
-    return this.take(4).readUInt32BE(0);
+    return this.view.readUInt32BE(this.claim(4));
   }
 
   private take(size: number): Buffer {
+    const start = this.claim(size);
+    return this.view.subarray(start, start + size);
+  }
+
+  /** Moves past `size` bytes and returns where they start. */
+  private claim(size: number): number {
     if (this.offset + size > this.view.length) {
       throw new MsgpackFormatError(`MessagePack data ends early: wanted ${size} bytes at byte ${this.offset}`);
     }
-    const slice = this.view.subarray(this.offset, this.offset + size);
+    const start = this.offset;
     this.offset += size;
-    return slice;
+    return start;
   }
 }

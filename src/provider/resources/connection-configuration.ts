@@ -160,6 +160,8 @@ async function create(planned: ConnectionConfigurationModel, ctx: HandlerContext
   // dropped answer never makes a second configuration within one apply.
   const created = await ctx.deps.api.createConnectionConfiguration(toCreateRequest(planned));
   const configuration = created.connectionConfiguration;
+  // The first protector_token of this configuration, created later in this apply, needs to know it.
+  ctx.deps.initialTokenIds.set(configuration.connectionConfigurationId, created.token.tokenId);
   ctx.log.info('created connection configuration', {
     id: configuration.connectionConfigurationId,
     initial_token_id: created.token.tokenId,

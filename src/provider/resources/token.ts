@@ -15,7 +15,7 @@ import {
   RECOMMENDED_ROTATION_PERIOD_DAYS,
   RECOMMENDED_ROTATION_PERIOD_MS,
 } from '../../api/rules';
-import type { Token } from '../../api/schemas';
+import type { Token, TokenList } from '../../api/schemas';
 import { ConnectionConfigurationIdSchema, TokenIdSchema } from '../../api/schemas';
 import { known } from '../framework/values';
 import type { Diagnostics, HandlerContext, ModelOf, ObjectSchema, Planned, PlanRequest } from '../provider-deps';
@@ -238,17 +238,27 @@ async function create(planned: TokenModel, ctx: HandlerContext): Promise<TokenMo
 async function read(state: TokenModel, ctx: HandlerContext): Promise<TokenModel | null> {
   const configId = state.connection_configuration_id;
   const tokenId = known(state.id);
+  // The list, not the token: the plan that follows this refresh checks the configuration's other
+  // active tokens, and takes this list instead of reading it again.
+  let list: TokenList;
+  try {
+    list = await ctx.deps.api.listTokens(configId);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    return noLongerExists(state, ctx);
+  }
+  const active = list.active.find((token) => token.tokenId === tokenId);
+  if (active !== undefined) {
+    ctx.deps.refreshedTokenLists.remember(configId, tokenId, list);
+    return { ...state, fingerprint: active.fingerprint, created_at: active.createdAt };
+  }
+  // Not active: the token itself says why (revoked, and how), or that it is gone.
   let token: Token;
   try {
     token = await ctx.deps.api.getToken(configId, tokenId);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
-    ctx.diagnostics.warning(
-      'Token No Longer Exists',
-      `Token ${tokenId} (${known(state.fingerprint)}) of ${configId} no longer exists (its connection configuration was probably deleted). ` +
-        'It is removed from state and planned for creation.',
-    );
-    return null;
+    return noLongerExists(state, ctx);
   }
   if (token.status !== 'ACTIVE') {
     const why = REVOKE_REASONS[token.revokeReason ?? ''] ?? 'it was revoked outside Terraform';
@@ -261,6 +271,15 @@ async function read(state: TokenModel, ctx: HandlerContext): Promise<TokenModel 
     return null;
   }
   return { ...state, fingerprint: token.fingerprint, created_at: token.createdAt };
+}
+
+function noLongerExists(state: TokenModel, ctx: HandlerContext): null {
+  ctx.diagnostics.warning(
+    'Token No Longer Exists',
+    `Token ${known(state.id)} (${known(state.fingerprint)}) of ${state.connection_configuration_id} no longer exists (its connection configuration was probably deleted). ` +
+      'It is removed from state and planned for creation.',
+  );
+  return null;
 }
 
 async function update(prior: TokenModel, planned: TokenModel, ctx: HandlerContext): Promise<TokenModel> {

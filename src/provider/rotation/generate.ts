@@ -94,12 +94,17 @@ async function keyBaseOf(configId: string, before: TokenList, initialTokenId: st
 /**
  * The token the API generated together with the configuration: the first TOKEN_GENERATED after
  * CONFIGURATION_CREATED in the activity log. Undefined when the log no longer reaches back that far.
+ * Read once per process: an apply that created the configuration already knows it.
  */
 export async function initialTokenIdOf(configId: string, ctx: HandlerContext): Promise<string | undefined> {
+  const known = ctx.deps.initialTokenIds.get(configId);
+  if (known !== undefined) return known;
   const { events } = await ctx.deps.api.listActivity(configId);
   const created = events.findIndex((event) => event.type === 'CONFIGURATION_CREATED');
   if (created < 0) return undefined;
-  return events.slice(created + 1).find((event) => event.type === 'TOKEN_GENERATED')?.tokenId;
+  const initial = events.slice(created + 1).find((event) => event.type === 'TOKEN_GENERATED')?.tokenId;
+  if (initial !== undefined) ctx.deps.initialTokenIds.set(configId, initial);
+  return initial;
 }
 
 /**

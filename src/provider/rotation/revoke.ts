@@ -41,7 +41,8 @@ export async function revokeManagedToken(token: TokenRef, configId: string, opti
 export async function warnIfOnlyActiveToken(token: TokenRef, configId: string, ctx: HandlerContext): Promise<void> {
   let tokens: TokenList;
   try {
-    tokens = await ctx.deps.api.listTokens(configId);
+    // The list this resource's refresh just read, if it did (one read per refresh).
+    tokens = ctx.deps.refreshedTokenLists.take(configId, token.tokenId) ?? (await ctx.deps.api.listTokens(configId));
   } catch (error) {
     if (error instanceof NotFoundError) return;
     throw error;

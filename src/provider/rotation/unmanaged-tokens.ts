@@ -24,7 +24,8 @@ export async function warnAboutUnmanagedTokens({ prior, planned }: PlannedToken,
   const configId = prior.connection_configuration_id;
   let active: Token[];
   try {
-    active = (await ctx.deps.api.listTokens(configId)).active;
+    // The list this resource's refresh just read, if it did (one read per refresh).
+    active = (ctx.deps.refreshedTokenLists.take(configId, prior.id) ?? (await ctx.deps.api.listTokens(configId))).active;
   } catch {
     return; // read already reports a configuration that is gone; a plan-time hint must not fail the plan
   }

@@ -137,8 +137,9 @@ describe('first token of a configuration', () => {
   });
 
   test('takes over in 5 API calls: tokens and activity read once each, then generate, instances, revoke', async () => {
-    // GIVEN a configuration with its initial token
+    // GIVEN a configuration with its initial token, created by another process (another apply)
     const configId = await newConfiguration();
+    harness.deps.initialTokenIds.clear();
     const before = (await harness.emulator.control.stats()).productRequestsByMethod;
 
     // WHEN the first token is created
@@ -148,6 +149,18 @@ describe('first token of a configuration', () => {
     expectNoErrors(harness.last);
     const after = (await harness.emulator.control.stats()).productRequestsByMethod;
     expect({ GET: (after.GET ?? 0) - (before.GET ?? 0), POST: (after.POST ?? 0) - (before.POST ?? 0) }).toEqual({ GET: 3, POST: 2 });
+    expect(await activeIds(configId)).toEqual([state!.id]);
+  });
+
+  test('takes over in 4 API calls when the same process created the configuration: its answer named the initial token', async () => {
+    const configId = await newConfiguration();
+    const before = (await harness.emulator.control.stats()).productRequestsByMethod;
+
+    const { state } = await harness.converge(resource, null, tokenConfig(configId));
+
+    expectNoErrors(harness.last);
+    const after = (await harness.emulator.control.stats()).productRequestsByMethod;
+    expect({ GET: (after.GET ?? 0) - (before.GET ?? 0), POST: (after.POST ?? 0) - (before.POST ?? 0) }).toEqual({ GET: 2, POST: 2 });
     expect(await activeIds(configId)).toEqual([state!.id]);
   });
 

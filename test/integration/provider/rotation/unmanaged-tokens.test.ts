@@ -80,3 +80,56 @@ test("no warning for the initial token, nor for this resource's own previous tok
   expectNoErrors(harness.last);
   expect(harness.last.filter((d) => d.summary === WARNING)).toEqual([]);
 });
+
+async function getsDuring(body: () => Promise<unknown>): Promise<number> {
+  const before = (await harness.emulator.control.stats()).productRequestsByMethod.GET ?? 0;
+  await body();
+  return ((await harness.emulator.control.stats()).productRequestsByMethod.GET ?? 0) - before;
+}
+
+test('a refresh followed by the plan of the same token reads the API once, and the plan still warns', async () => {
+  // GIVEN two states on one configuration (the first one's plan warns about the second's token)
+  const configId = await newConfiguration();
+  const { state: first } = await harness.converge(resource, null, tokenConfig(configId));
+  time.advance(1000);
+  const { state: second } = await harness.converge(resource, null, tokenConfig(configId));
+
+  // WHEN Terraform refreshes the first token and plans it, as a plan does
+  let refreshed: Model | null = null;
+  const gets = await getsDuring(async () => {
+    refreshed = await harness.read(resource, first!);
+    await harness.plan(resource, refreshed, tokenConfig(configId));
+  });
+
+  // THEN the plan took the refresh's token list: one read (this process created the configuration,
+  // so the initial token the warning leaves out is known without the activity log)
+  expect(refreshed).toMatchObject({ id: first!.id, fingerprint: first!.fingerprint });
+  expect(harness.last).toEqual([expect.objectContaining({ severity: 'warning', summary: WARNING })]);
+  expect(harness.last[0]!.detail).toContain(`another active token, ${second!.id as string}`);
+  expect(gets).toBe(1);
+
+  // AND a list serves one plan only: planning again without a refresh reads afresh
+  expect(await getsDuring(() => harness.plan(resource, refreshed, tokenConfig(configId)))).toBe(1);
+});
+
+test('a no-op refresh and plan of a token alone on its configuration is one read', async () => {
+  const configId = await newConfiguration();
+  const { state } = await harness.converge(resource, null, tokenConfig(configId));
+  const gets = await getsDuring(async () => {
+    const refreshed = await harness.read(resource, state!);
+    await harness.plan(resource, refreshed, tokenConfig(configId));
+  });
+  expectNoErrors(harness.last);
+  expect(harness.last).toEqual([]);
+  expect(gets).toBe(1);
+});
+
+test('the first token of a configuration created by the same process does not read the activity log for the initial token', async () => {
+  const configId = await newConfiguration();
+  // Create reads the token list and the instances (before retiring the initial token), not the activity log.
+  const gets = await getsDuring(() => harness.converge(resource, null, tokenConfig(configId)));
+  expect(gets).toBe(2);
+  // And the initial token was retired as before: one active token, ours.
+  const { active } = await harness.deps.api.listTokens(configId);
+  expect(active).toHaveLength(1);
+});

@@ -7,6 +7,7 @@ import type { ProtectorClient } from '../../../../src/api/client';
 import { DiagnosticsCollector } from '../../../../src/provider/framework/diagnostics';
 import type { HandlerContext, LogFields, Logger, Model, ResourceDefinition, Value } from '../../../../src/provider/provider-deps';
 import { defineResource } from '../../../../src/provider/provider-deps';
+import { RefreshedTokenLists } from '../../../../src/provider/rotation/refreshed-token-lists';
 
 export type Widget = {
   id: Value;
@@ -112,6 +113,8 @@ export function testContext(): HandlerContext & { diagnostics: DiagnosticsCollec
       api: {} as ProtectorClient, // the test resource never calls the API
       clock: { now: () => FIXED_NOW },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      refreshedTokenLists: new RefreshedTokenLists(),
+      initialTokenIds: new Map(),
     },
     diagnostics: new DiagnosticsCollector(),
     log: recordingLogger(),

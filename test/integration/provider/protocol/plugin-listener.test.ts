@@ -55,7 +55,10 @@ test('a connection made before the hand-over waits unread, then reaches the serv
   await dial(listener.socketPath, 'PRI * HTTP/2.0');
   await settle();
   const handedOver: Socket[] = [];
-  listener.handOver((connection) => handedOver.push(connection));
+  listener.handOver((connection) => {
+    handedOver.push(connection);
+    opened.push(connection); // closed after the test, like the client side
+  });
 
   expect(handedOver).toHaveLength(1);
   expect(handedOver[0].bytesRead).toBe(0); // nothing was read while it waited
@@ -65,7 +68,10 @@ test('a connection made before the hand-over waits unread, then reaches the serv
 test('a connection made after the hand-over goes straight to the server', async () => {
   const listener = await listen({ TF_DISABLE_PLUGIN_TLS: '1' });
   const handedOver: Socket[] = [];
-  listener.handOver((connection) => handedOver.push(connection));
+  listener.handOver((connection) => {
+    handedOver.push(connection);
+    opened.push(connection); // closed after the test, like the client side
+  });
   await dial(listener.socketPath, 'later');
   await settle();
   expect(handedOver).toHaveLength(1);

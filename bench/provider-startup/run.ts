@@ -250,7 +250,7 @@ function writeResults(runs: number, loadBefore: string, rows: string[]): void {
     [
       '# Provider start-up: spawn to handshake line, and to the first answer',
       '',
-      `Measured ${new Date().toISOString()} at commit ${commit} by \`npm run bench:provider-startup -- --runs ${runs}\`: ${runs} runs of each, interleaved.`,
+      `Measured ${new Date().toISOString()} at commit ${commit} by \`npm run bench:provider-startup -- ${process.argv.slice(2).join(' ')}\`: ${runs} runs of each, interleaved.`,
       `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}. Node ${process.version}, ${terraformPlatform()}.`,
       '',
       'Handshake: spawn to the handshake line on stdout. First answer: spawn to the answer of the first call Terraform makes (GetProviderSchema; GetSchema for protocol 5), over the socket the line names (the floor serves nothing).',

@@ -8,12 +8,25 @@ import { runCrashes } from '../../../bench/crash/crash';
 jest.setTimeout(600_000);
 
 test('applies killed in generate and in registration converge on the next apply', async () => {
-  const report = await runCrashes({ runs: 2, hosts: 2, maxMs: 480_000, random: () => 0.5 });
+  const progress: string[] = [];
+  const report = await runCrashes({ runs: 2, hosts: 2, maxMs: 480_000, random: () => 0.5, progress: (line) => progress.push(line) });
 
-  expect(report.records.map((r) => ({ phase: r.phase, converged: r.converged, error: r.error }))).toEqual([
-    { phase: 'generate', converged: true, error: undefined },
-    { phase: 'registration', converged: true, error: undefined },
-  ]);
-  for (const record of report.records) expect(record).toMatchObject({ orphanActiveTokens: 0, capErrors: 0, tokensGenerated: 1 });
+  // Compared together with the run's progress lines, so a failure shows where each kill landed.
+  const outcome = report.records.map(({ phase, converged, error, orphanActiveTokens, capErrors, tokensGenerated }) => ({
+    phase,
+    converged,
+    error,
+    orphanActiveTokens,
+    capErrors,
+    tokensGenerated,
+  }));
+  const settled = { converged: true, error: undefined, orphanActiveTokens: 0, capErrors: 0, tokensGenerated: 1 };
+  expect({ outcome, progress }).toEqual({
+    outcome: [
+      { phase: 'generate', ...settled },
+      { phase: 'registration', ...settled },
+    ],
+    progress: expect.any(Array),
+  });
   expect(report.authFailures).toBe(0);
 });

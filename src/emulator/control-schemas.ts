@@ -40,6 +40,12 @@ export const FaultPlanSchema = z.strictObject({
    */
   dropAfterCommitRate: z.number().min(0).max(1).default(0),
   /**
+   * Milliseconds a state-changing request that committed its change waits before it answers: the
+   * change is on disk and the client does not know it yet, a window in which a test can kill the
+   * client (a crash "right after the API did it"). Counts as one fault per held request.
+   */
+  holdAfterCommitMs: z.number().int().min(0).max(60_000).default(0),
+  /**
    * Only requests whose path matches this glob get faults (`*`: any characters within one path
    * segment, `**`: any characters across segments; the whole path must match). Default: all.
    */

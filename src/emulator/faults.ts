@@ -1,6 +1,6 @@
 /**
  * Test-only fault injection for product API requests: added latency, a share of 503s, a share
- * of 429s with `Retry-After`, and dropping the connection after a change was committed. The
+ * of 429s with `Retry-After`, and dropping or holding the answer after a change was committed. The
  * plan comes from `PUT /_emulator/faults`; `/_emulator/` requests never get faults.
  */
 import { FaultPlanSchema, type FaultPlan } from './control-schemas';
@@ -13,11 +13,13 @@ export interface FaultDecision {
   retryAfterSeconds: number;
   /** If the request commits a change, destroy the connection instead of answering. */
   dropAfterCommit: boolean;
+  /** If the request commits a change, wait this long before answering. */
+  holdAfterCommitMs: number;
   /** Whether this request already used up one fault of the budget. */
   counted: boolean;
 }
 
-const NO_FAULT: FaultDecision = { latencyMs: 0, retryAfterSeconds: 0, dropAfterCommit: false, counted: false };
+const NO_FAULT: FaultDecision = { latencyMs: 0, retryAfterSeconds: 0, dropAfterCommit: false, holdAfterCommitMs: 0, counted: false };
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export class FaultInjector {
@@ -53,9 +55,10 @@ export class FaultInjector {
     else if (plan.rateLimitRate > 0 && this.chance() < plan.rateLimitRate) reject = 429;
     const dropAfterCommit = reject === undefined && STATE_CHANGING.has(method) && plan.dropAfterCommitRate > 0 && this.chance() < plan.dropAfterCommitRate;
     const latencyMs = plan.latencyMs + (plan.latencyJitterMs > 0 ? Math.floor(this.chance() * (plan.latencyJitterMs + 1)) : 0);
-    const counted = latencyMs > 0 || reject !== undefined;
+    const holdAfterCommitMs = reject === undefined && STATE_CHANGING.has(method) ? plan.holdAfterCommitMs : 0;
+    const counted = latencyMs > 0 || reject !== undefined || holdAfterCommitMs > 0;
     if (counted) this.spend();
-    return { latencyMs, reject, retryAfterSeconds: plan.retryAfterSeconds, dropAfterCommit, counted };
+    return { latencyMs, reject, retryAfterSeconds: plan.retryAfterSeconds, dropAfterCommit, holdAfterCommitMs, counted };
   }
 
   /**

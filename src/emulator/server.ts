@@ -110,6 +110,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): http.Serve
     if (problem !== undefined) throw problem;
     if (!result) throw Problems.internal('The request produced no answer.');
     if (fault && (committed || heartbeatCommitted) && result.status < 300 && faults.takeDrop(fault)) return { kind: 'drop' };
+    if (fault && committed && fault.holdAfterCommitMs > 0) await sleep(fault.holdAfterCommitMs, closed.signal);
     return { kind: 'answer', ...result };
   }
 

@@ -10,15 +10,14 @@ import { createRotationWorld, expectApplied, startInstance, stopAll, waitUntilOn
 
 jest.setTimeout(240_000);
 
-/** The emulator's request log line of a successful token generation. */
-const TOKEN_GENERATED_LINE = /^POST \/protector\/v1\/connection-configurations\/[^/]+\/tokens 201 /;
+/** How long the emulator holds the generation's answer after committing it: the window for the kill. */
+const HOLD_MS = 20_000;
 
 let world: RotationWorld;
 const running: RunningInstance[] = [];
-let onRequest: (line: string) => void = () => undefined;
 
 beforeAll(async () => {
-  world = await createRotationWorld({ hosts: 2, drainTimeout: '60s' }, (line) => onRequest(line));
+  world = await createRotationWorld({ hosts: 2, drainTimeout: '60s' });
 });
 
 afterAll(async () => {
@@ -27,10 +26,13 @@ afterAll(async () => {
 });
 
 /**
- * Runs `terraform apply` in its own process group and SIGKILLs the group from the emulator's
- * request log, synchronously, as soon as a token generation has been answered.
+ * Runs `terraform apply` in its own process group and SIGKILLs the group once the API generated
+ * the rotation's token. The emulator holds that generation's answer after committing it, so the
+ * kill lands before the provider (and so the state) can know the token, however busy the machine.
  */
-function applyKilledAfterGeneration(generation: number): Promise<{ signal: NodeJS.Signals | null; killedAfterGeneration: boolean; output: string }> {
+async function applyKilledAfterGeneration(generation: number): Promise<{ signal: NodeJS.Signals | null; killedAfterGeneration: boolean; output: string }> {
+  const generatedBefore = (await world.emulator.control.stats()).tokensGenerated;
+  await world.emulator.control.setFaults({ holdAfterCommitMs: HOLD_MS, pathPattern: '/protector/v1/connection-configurations/*/tokens', maxFaults: 1 });
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', `-var=generation=${generation}`], {
       cwd: world.workspace.dir,
@@ -42,19 +44,25 @@ function applyKilledAfterGeneration(generation: number): Promise<{ signal: NodeJ
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     let killedAfterGeneration = false;
-    onRequest = (line) => {
-      if (!killedAfterGeneration && TOKEN_GENERATED_LINE.test(line)) {
-        killedAfterGeneration = true;
-        process.kill(-child.pid!, 'SIGKILL');
+    let done = false;
+    // Bounded: polls while the apply runs (at most 60 s); the held answer leaves time to see the generation.
+    const poll = async (): Promise<void> => {
+      while (!done && !killedAfterGeneration) {
+        if ((await world.emulator.control.stats()).tokensGenerated > generatedBefore) {
+          killedAfterGeneration = true;
+          process.kill(-child.pid!, 'SIGKILL');
+          return;
+        }
+        await new Promise((wake) => setTimeout(wake, 25));
       }
     };
-    // Bounded: if the generation never comes, the group is killed anyway and the test fails below.
+    poll().catch(reject);
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (_code, signal) => {
+      done = true;
       clearTimeout(timer);
-      onRequest = () => undefined;
-      resolve({ signal, killedAfterGeneration, output });
+      world.emulator.control.clearFaults().then(() => resolve({ signal, killedAfterGeneration, output }), reject);
     });
   });
 }

@@ -1,4 +1,4 @@
-/** Test-only fault injection: latency, 503, 429 with Retry-After, dropped connections after a commit. */
+/** Test-only fault injection: latency, 503, 429 with Retry-After, dropped or held answers after a commit. */
 import * as http from 'node:http';
 import { ApiPaths, ProblemTypes } from '../../../src/api/schemas';
 import { edgeGridAuthorization, signedRequest, startInProcessEmulator, type InProcessEmulator } from '../../helpers/emulator';
@@ -102,6 +102,26 @@ test('reads and refused changes are never dropped', async () => {
   expect((await signedRequest(emu, 'GET', ApiPaths.tokens(id))).status).toBe(200);
   expectProblem(await signedRequest(emu, 'POST', ApiPaths.revokeToken(id, created.token.tokenId)), 409, ProblemTypes.lastActiveToken);
   expect((await emu.control.stats()).faultsInjected).toBe(0);
+});
+
+test('a held change is committed before its answer leaves; reads on the same path are not held and spend no fault', async () => {
+  const created = await createConfiguration(emu);
+  const id = created.connectionConfiguration.connectionConfigurationId;
+  await emu.control.setFaults({ holdAfterCommitMs: 1500, pathPattern: '/protector/v1/connection-configurations/*/tokens', maxFaults: 1 });
+
+  const read = Date.now();
+  expect((await signedRequest(emu, 'GET', ApiPaths.tokens(id))).status).toBe(200);
+  expect(Date.now() - read).toBeLessThan(1000);
+  expect((await emu.control.stats()).faultsInjected).toBe(0);
+
+  const started = Date.now();
+  const generation = signedRequest(emu, 'POST', ApiPaths.tokens(id));
+  // WHILE the answer is held, the token already exists
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect((await listTokens(emu, id)).active).toHaveLength(2);
+  expect((await generation).status).toBe(201);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1490);
+  expect((await emu.control.stats()).faultsInjected).toBe(1);
 });
 
 test('an invalid fault plan is refused with a validation problem', async () => {

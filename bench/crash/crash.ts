@@ -6,6 +6,8 @@
  * request was answered. `npm run bench:crash` runs 20; test/e2e/rotation/crash-convergence.test.ts 2.
  */
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRotationWorld, startInstance, stopAll, waitUntilOnToken, type RotationWorld, type RunningInstance } from '../../test/e2e/rotation/harness';
 
 const PHASES = ['generate', 'registration', 'drain', 'revoke'] as const;
@@ -39,6 +41,11 @@ interface CrashRecord {
   delayMs: number;
   /** The last API request the emulator answered before the kill. */
   lastRequest: string;
+  /**
+   * The kill landed while Terraform rewrote its local state file (it truncates, then writes), so
+   * the file was empty or cut short; restored from terraform.tfstate.backup, as an operator would.
+   */
+  stateRestored: boolean;
   converged: boolean;
   orphanActiveTokens: number;
   capErrors: number;
@@ -97,6 +104,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
         () => lastLine,
       );
       onLine = () => undefined;
+      const stateRestored = restoreStateTruncatedByKill(world.workspace.dir);
       const recovery = await world.apply(run);
       const output = recovery.stdout + recovery.stderr;
       const state = await world.outputs().catch(() => undefined);
@@ -108,6 +116,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
         killed: crash.killed,
         delayMs,
         lastRequest: crash.lastRequest,
+        stateRestored,
         converged: recovery.code === 0 && !output.includes('Error:') && tokens?.active.length === 1 && orphanActiveTokens === 0,
         orphanActiveTokens,
         capErrors: (output.match(/already has 2 active tokens|max-active-tokens|Token Cap Reached/gi) ?? []).length,
@@ -117,6 +126,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
       records.push(record);
       say(
         `run ${run}: killed in ${phase}${crash.killed ? ` ${delayMs} ms after its request (last: ${crash.lastRequest})` : ' (apply finished first)'}; ` +
+          (stateRestored ? 'terraform.tfstate was cut short by the kill (restored from its backup); ' : '') +
           `recovery ${record.converged ? 'converged' : `FAILED (${record.error ?? 'invariant'})`}, ${record.tokensGenerated} token(s) generated`,
       );
       // The instances move to the new token before the next run starts from a settled state.
@@ -205,6 +215,7 @@ export function crashMarkdown(report: CrashReport): string {
     `| runs that converged on the next apply | ${records.filter((r) => r.converged).length} / ${records.length}${report.stoppedEarly ? ' (stopped at the time bound)' : ''} | all |`,
     `| runs killed mid-apply (the rest finished before the moment came) | ${killed.length} / ${records.length} | |`,
     `| kills per phase (generate / registration / drain / revoke) | ${PHASES.map((p) => killed.filter((r) => r.phase === p).length).join(' / ')} | spread |`,
+    `| state files cut short by the kill (Terraform's local backend), restored from the backup | ${records.filter((r) => r.stateRestored).length} | |`,
     `| orphan active tokens after recovery | ${records.reduce((sum, r) => sum + Math.max(0, r.orphanActiveTokens), 0)} | 0 |`,
     `| cap errors | ${records.reduce((sum, r) => sum + r.capErrors, 0)} | 0 |`,
     `| authentication failures (all instances) | ${report.authFailures} (of ${report.heartbeats} heartbeats) | 0 |`,
@@ -218,4 +229,24 @@ export function crashMarkdown(report: CrashReport): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/**
+ * Terraform's local backend rewrites terraform.tfstate in place (seek, truncate, write), so a
+ * SIGKILL in that moment leaves it empty or cut short, and the next apply would create everything
+ * anew (a second connection configuration: that is Terraform's, not the provider's, and remote
+ * backends replace the state whole). Restores the backup Terraform wrote before its first write;
+ * true when it had to.
+ */
+function restoreStateTruncatedByKill(dir: string): boolean {
+  const state = join(dir, 'terraform.tfstate');
+  const backup = join(dir, 'terraform.tfstate.backup');
+  try {
+    JSON.parse(readFileSync(state, 'utf8'));
+    return false;
+  } catch {
+    if (!existsSync(backup)) return false;
+    copyFileSync(backup, state);
+    return true;
+  }
 }

@@ -12,14 +12,13 @@
  * Both executables are built once per run (test/helpers/executables.ts); only linux_amd64 runs
  * here, linux_arm64 is checked to be an AArch64 executable with the provider inside.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { releaseFiles } from '../../../src/provider/artifacts';
 import { MAGIC_COOKIE_VALUE } from '../../../src/provider/host/handshake';
 import { networkMirrorConfig, packedMirrorConfig } from '../../../src/provider/mirror';
@@ -27,10 +26,11 @@ import { buildRelease, type ReleaseResult } from '../../../src/provider/release'
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
 import { buildExecutablesOnce } from '../../helpers/executables';
 import { REPO } from '../../helpers/packed-package';
+import { runCommand } from '../../helpers/run-command';
+import { makeTestCertificates } from '../../helpers/static-https-server';
 import { createTerraformWorkspace, type TerraformWorkspace } from '../../helpers/terraform';
 import { providerHcl } from '../provider/helpers';
 
-const execFileAsync = promisify(execFile);
 // Building two ~100 MB executables and zipping them on a loaded 2-core machine.
 jest.setTimeout(600_000);
 
@@ -42,23 +42,6 @@ const REQUIRED_PROVIDERS = `terraform {
   }
 }
 `;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command without throwing on a non-zero exit (async: the HTTPS mirror is served from this process). */
-async function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(command, args, { ...options, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
 
 /** A folder holding only a `terraform` link: the PATH terraform and its providers get. */
 function pathWithoutNode(dir: string): string {
@@ -98,39 +81,7 @@ function terraformIn(dir: string, cliConfig: string, env: NodeJS.ProcessEnv = {}
     ...env,
   };
   delete fullEnv.TF_LOG;
-  return (args: string[]) => exec('terraform', [...args, '-no-color'], { cwd: dir, env: fullEnv });
-}
-
-/** A CA and a certificate for 127.0.0.1 / localhost signed by it, made with openssl. */
-async function testCertificates(dir: string): Promise<{ ca: string; key: string; cert: string }> {
-  const file = (name: string) => path.join(dir, name);
-  fs.writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  const steps = [
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=cdktf-protector test CA'],
-    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost'],
-    [
-      'x509',
-      '-req',
-      '-in',
-      file('server.csr'),
-      '-CA',
-      file('ca.pem'),
-      '-CAkey',
-      file('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      file('server.pem'),
-      '-days',
-      '1',
-      '-extfile',
-      file('san.ext'),
-    ],
-  ];
-  for (const args of steps) {
-    const result = await exec('openssl', args);
-    if (result.code !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
-  }
-  return { ca: file('ca.pem'), key: file('server.key'), cert: file('server.pem') };
+  return (args: string[]) => runCommand('terraform', [...args, '-no-color'], { cwd: dir, env: fullEnv });
 }
 
 /** Serves `root` read-only over HTTPS on loopback, with the content types Terraform's mirror client checks. */
@@ -269,7 +220,7 @@ resource "protector_connection_configuration" "standalone" {
       // A throwaway signing key, in a GNUPGHOME of its own (short path: gpg-agent's socket path is limited).
       gnupgHome = fs.mkdtempSync(path.join('/tmp', 'gpg-'));
       fs.chmodSync(gnupgHome, 0o700);
-      const key = await exec(
+      const key = await runCommand(
         'gpg',
         ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'cdktf-protector test <release-test@example.invalid>', 'ed25519', 'sign', '1d'],
         {
@@ -279,11 +230,11 @@ resource "protector_connection_configuration" "standalone" {
       if (key.code !== 0) throw new Error(`gpg could not make a test key: ${key.stderr}`);
       release = await buildRelease({ executables, signingKey: 'release-test@example.invalid', gnupgHome, outDir: path.join(dir, 'release'), version: VERSION });
       mirror = path.join(dir, 'mirror');
-      tls = await testCertificates(fs.mkdtempSync(path.join(dir, 'tls-')));
+      tls = await makeTestCertificates(fs.mkdtempSync(path.join(dir, 'tls-')));
     });
     afterAll(async () => {
       if (gnupgHome) {
-        await exec('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gnupgHome } });
+        await runCommand('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gnupgHome } });
         fs.rmSync(gnupgHome, { recursive: true, force: true });
       }
     });
@@ -298,17 +249,17 @@ resource "protector_connection_configuration" "standalone" {
         expect(sums).toContain(`${digest}  ${file}\n`);
       }
       expect(JSON.parse(fs.readFileSync(path.join(release.dir, names.manifest), 'utf8'))).toEqual({ version: 1, metadata: { protocol_versions: ['6.0'] } });
-      const verify = await exec('gpg', ['--batch', '--verify', path.join(release.dir, names.signature), path.join(release.dir, names.sums)], {
+      const verify = await runCommand('gpg', ['--batch', '--verify', path.join(release.dir, names.signature), path.join(release.dir, names.sums)], {
         env: { ...process.env, GNUPGHOME: gnupgHome },
       });
       expect(verify.stderr).toMatch(/Good signature from "cdktf-protector test/);
-      const listing = await exec('unzip', ['-Z', path.join(release.dir, names.zip('linux_amd64'))]);
+      const listing = await runCommand('unzip', ['-Z', path.join(release.dir, names.zip('linux_amd64'))]);
       expect(listing.stdout).toMatch(new RegExp(`-rwxr-xr-x .* ${names.executable}\\n`));
     });
 
     test('protector provider mirror lays out both mirrors, and refuses a zip that does not match SHA256SUMS', async () => {
       // WHEN the release is mirrored with the CLI
-      const mirrored = await exec(process.execPath, [
+      const mirrored = await runCommand(process.execPath, [
         path.join(REPO, 'bin', 'protector'),
         'provider',
         'mirror',
@@ -342,7 +293,7 @@ resource "protector_connection_configuration" "standalone" {
       const altered = path.join(dir, 'altered-release');
       fs.cpSync(release.dir, altered, { recursive: true });
       fs.appendFileSync(path.join(altered, names.zip('linux_arm64')), 'x');
-      const refused = await exec(process.execPath, [
+      const refused = await runCommand(process.execPath, [
         path.join(REPO, 'bin', 'protector'),
         'provider',
         'mirror',

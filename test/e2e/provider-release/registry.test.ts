@@ -9,42 +9,24 @@
  * The executables are built once per run (test/helpers/executables.ts); the release and the
  * layouts hard-link them where the filesystem allows.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { releaseFiles } from '../../../src/provider/artifacts';
 import { registryHostConfig } from '../../../src/provider/mirror';
 import { buildRelease, type ReleaseResult } from '../../../src/provider/release';
 import { buildExecutablesOnce } from '../../helpers/executables';
 import { REPO } from '../../helpers/packed-package';
+import { runCommand, type CommandRun } from '../../helpers/run-command';
 import { makeTestCertificates, serveStaticHttps, type StaticHttpsServer, type TestCertificates } from '../../helpers/static-https-server';
 
-const execFileAsync = promisify(execFile);
 // Two ~100 MB executables zipped and downloaded several times on a loaded 2-core machine.
 jest.setTimeout(600_000);
 
 const VERSION = '0.1.0';
 const KEY_EMAIL = 'registry-test@example.invalid';
 const PROVIDER_DIR = ['v1', 'providers', 'protector-iac', 'protector'];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(command, args, { ...options, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
 
 /** A workspace requiring the provider from `source`, whose CLI configuration is `cliConfig`, trusting the test CA. */
 function terraformIn(dir: string, source: string, cliConfig: string, ca: string) {
@@ -60,7 +42,7 @@ function terraformIn(dir: string, source: string, cliConfig: string, ca: string)
     TF_PLUGIN_CACHE_DIR: '',
   };
   delete env.TF_LOG;
-  return (args: string[]) => exec('terraform', [...args, '-no-color'], { cwd: dir, env });
+  return (args: string[]) => runCommand('terraform', [...args, '-no-color'], { cwd: dir, env });
 }
 
 function lockHashes(dir: string): string[] {
@@ -94,7 +76,7 @@ describe('the provider registry layout', () => {
   let keyId: string;
   let release: ReleaseResult;
   let registry: string;
-  let mirrored: Run;
+  let mirrored: CommandRun;
   let tls: TestCertificates;
   let server: StaticHttpsServer;
   /** The CLI configuration that points registry.terraform.io's providers.v1 at the test server. */
@@ -107,7 +89,7 @@ describe('the provider registry layout', () => {
     gnupgHome = fs.mkdtempSync(path.join('/tmp', 'gpg-'));
     fs.chmodSync(gnupgHome, 0o700);
     const gpgEnv = { ...process.env, GNUPGHOME: gnupgHome };
-    const key = await exec(
+    const key = await runCommand(
       'gpg',
       ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', `registry test <${KEY_EMAIL}>`, 'ed25519', 'sign', '1d'],
       {
@@ -115,11 +97,11 @@ describe('the provider registry layout', () => {
       },
     );
     if (key.code !== 0) throw new Error(`gpg could not make a test key: ${key.stderr}`);
-    const listing = await exec('gpg', ['--batch', '--with-colons', '--list-keys', KEY_EMAIL], { env: gpgEnv });
+    const listing = await runCommand('gpg', ['--batch', '--with-colons', '--list-keys', KEY_EMAIL], { env: gpgEnv });
     keyId = (/^pub:[^:]*:[^:]*:[^:]*:([0-9A-F]{16}):/m.exec(listing.stdout) as RegExpExecArray)[1];
 
     release = await buildRelease({ executables, signingKey: KEY_EMAIL, gnupgHome, outDir: path.join(dir, 'release'), version: VERSION });
-    mirrored = await exec(process.execPath, [
+    mirrored = await runCommand(process.execPath, [
       path.join(REPO, 'bin', 'protector'),
       'provider',
       'mirror',
@@ -139,7 +121,7 @@ describe('the provider registry layout', () => {
   afterAll(async () => {
     await server?.close();
     if (gnupgHome) {
-      await exec('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gnupgHome } });
+      await runCommand('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gnupgHome } });
       fs.rmSync(gnupgHome, { recursive: true, force: true });
     }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -187,7 +169,8 @@ describe('the provider registry layout', () => {
     const partial = path.join(dir, 'release-without-key');
     fs.mkdirSync(partial);
     for (const file of [...release.files]) fs.symlinkSync(path.join(release.dir, file), path.join(partial, file));
-    const mirror = (args: string[]) => exec(process.execPath, [path.join(REPO, 'bin', 'protector'), 'provider', 'mirror', '--out', path.join(dir, 'refused'), ...args]);
+    const mirror = (args: string[]) =>
+      runCommand(process.execPath, [path.join(REPO, 'bin', 'protector'), 'provider', 'mirror', '--out', path.join(dir, 'refused'), ...args]);
 
     // WHEN it is mirrored, THEN the CLI says which file is missing and why, as a usage error
     const withoutKey = await mirror(['--release', partial]);

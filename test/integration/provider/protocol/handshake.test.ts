@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { buildProviderOnce } from '../../../helpers/terraform';
-import { loadService } from '../../../../src/provider/host/grpc-host';
+import { clientDefinition, unary } from '../../../helpers/grpc-client';
 import { MAGIC_COOKIE_VALUE } from '../../../../src/provider/host/handshake';
 import { createServerCertificate } from '../../../../src/provider/host/self-signed-cert';
 import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../../../../src/provider/host/proto-descriptors';
@@ -52,17 +52,10 @@ function firstLine(child: Plugin): Promise<string> {
 const HANDSHAKE = /^1\|6\|unix\|([^|]+)\|grpc\|([A-Za-z0-9+/]*)$/;
 
 function clients(address: string, credentials: grpc.ChannelCredentials) {
-  const Provider = grpc.makeGenericClientConstructor(loadService(TFPLUGIN6_PROTO, 'tfplugin6.Provider'), 'Provider');
-  const Controller = grpc.makeGenericClientConstructor(loadService(GRPC_CONTROLLER_PROTO, 'plugin.GRPCController'), 'GRPCController');
+  const Provider = grpc.makeGenericClientConstructor(clientDefinition(TFPLUGIN6_PROTO, 'tfplugin6.Provider'), 'Provider');
+  const Controller = grpc.makeGenericClientConstructor(clientDefinition(GRPC_CONTROLLER_PROTO, 'plugin.GRPCController'), 'GRPCController');
   const options = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
   return { provider: new Provider(address, credentials, options), controller: new Controller(address, credentials, options) };
-}
-
-function unary<T>(client: grpc.Client, method: string, request: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const call = (client as unknown as Record<string, (req: object, opts: grpc.CallOptions, cb: (e: Error | null, r: T) => void) => void>)[method];
-    call.call(client, request, { deadline: Date.now() + 10_000 }, (error, response) => (error ? reject(error) : resolve(response)));
-  });
 }
 
 describe('provider executable handshake', () => {

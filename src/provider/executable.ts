@@ -103,8 +103,8 @@ export async function buildExecutable(platform: ExecutablePlatform, outfile = pr
 /**
  * V8's code cache of stage 2 (see ./embedded-stage.ts), made by the Node the executable is built
  * from: it compiles stage 2 exactly as the executable will, runs its module initialisers and
- * loads the resource definitions (so the cache holds their compiled code too, not only the
- * top level), then serialises what V8 compiled. Nothing is started: no socket, no server.
+ * loads the resource definitions and the API client (so the cache holds their compiled code
+ * too, not only the top level), then serialises what V8 compiled. Nothing is started: no socket, no server.
  */
 async function stage2CodeCache(node: string, stage2Source: string, work: string): Promise<string> {
   const wrapped = join(work, 'stage2.wrapped.js');
@@ -119,6 +119,7 @@ const script = new Script(readFileSync(${JSON.stringify(wrapped)}, 'utf8'), { fi
 const stage = { exports: {} };
 script.runInThisContext()(stage.exports, require, stage, 'stage2.js', '.');
 stage.exports.loadDefinitions();
+stage.exports.loadApiClient();
 writeFileSync(${JSON.stringify(cache)}, script.createCachedData());
 `,
   );

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
-import { ProtectorClient } from '../api/client';
 import { expandHome, loadCredentials, MissingSectionError } from '../api/credentials';
 import { UsageError } from '../errors';
 import { version as packageVersion } from '../../package.json';
@@ -142,6 +141,10 @@ export function configureProvider(config: { [attribute: string]: Value }, diagno
   }
   if (settings.endpoint) credentials = { ...credentials, host: settings.endpoint };
 
+  // Loaded here, not with the definitions: axios and akamai-edgegrid are a good part of a start,
+  // and of the 3-5 provider processes of a Terraform command only those that talk to the API
+  // configure the provider (the first one only reads the schema, the validation one only validates).
+  const { ProtectorClient } = require('../api/client') as typeof import('../api/client');
   const api = new ProtectorClient({
     credentials,
     timeoutMs: settings.requestTimeoutMs,

@@ -49,6 +49,15 @@ export function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
   return { providerConfig, resources, dataSources, ephemeralResources };
 }
 
+/**
+ * The API client, which the provider configuration loads only when it configures (see
+ * ./provider-config.ts). Called by the build so that the executable's code cache holds its code.
+ * @public
+ */
+export function loadApiClient(): void {
+  require('../api/client');
+}
+
 const RPC_METHODS = [
   'GetProviderSchema',
   'ValidateProviderConfig',

@@ -44,6 +44,8 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE, options: BuildOpt
   const started = Date.now();
   // Loaded here: esbuild is a build-time tool, not something the CLI needs to start.
   const esbuild = await import('esbuild');
+  // Loaded here too: it loads the whole provider, which the build needs but the CLI's start does not.
+  const { precomputedSchemaDefine } = await import('./precomputed-schema');
   const common = {
     bundle: true,
     platform: 'node',
@@ -59,8 +61,8 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE, options: BuildOpt
     ...common,
     entryPoints: [join(REPO_ROOT, 'src', 'provider', 'serve.ts')],
     write: false,
-    // The .proto files, precompiled: the provider does not parse them at start-up.
-    define: protoDescriptorDefine(),
+    // The .proto files precompiled, and the schema answer encoded: the provider does neither at start-up.
+    define: { ...protoDescriptorDefine(), ...(await precomputedSchemaDefine()) },
   });
   const stage2Source = stage2.outputFiles[0].text;
   const embedStage2 = {

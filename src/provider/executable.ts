@@ -103,8 +103,8 @@ export async function buildExecutable(platform: ExecutablePlatform, outfile = pr
 /**
  * V8's code cache of stage 2 (see ./embedded-stage.ts), made by the Node the executable is built
  * from: it compiles stage 2 exactly as the executable will, runs its module initialisers and
- * loads the resource definitions and the API client (so the cache holds their compiled code
- * too, not only the top level), then serialises what V8 compiled. Nothing is started: no socket, no server.
+ * loads the modules stage 2 loads on demand (so the cache holds their compiled code too, not
+ * only the top level), then serialises what V8 compiled. Nothing is started: no socket, no server.
  */
 async function stage2CodeCache(node: string, stage2Source: string, work: string): Promise<string> {
   const wrapped = join(work, 'stage2.wrapped.js');
@@ -118,8 +118,7 @@ const { readFileSync, writeFileSync } = require('node:fs');
 const script = new Script(readFileSync(${JSON.stringify(wrapped)}, 'utf8'), { filename: 'stage2.js' });
 const stage = { exports: {} };
 script.runInThisContext()(stage.exports, require, stage, 'stage2.js', '.');
-stage.exports.loadDefinitions();
-stage.exports.loadApiClient();
+stage.exports.loadForCodeCache();
 writeFileSync(${JSON.stringify(cache)}, script.createCachedData());
 `,
   );

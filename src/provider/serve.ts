@@ -1,9 +1,9 @@
 /**
  * Stage 2 and the composition root (stage 1 is ./main.ts, which has already printed the handshake
  * line): logger, the gRPC host on the plugin listener's connections, and the tfplugin6 provider
- * service with its definitions (zod, the API client), built on the first call.
+ * service with its definitions (zod, the framework), loaded by the first call that needs them.
  */
-import { ProviderService } from './tfplugin6/provider-service';
+import type { ProviderService } from './tfplugin6/provider-service';
 import type { DataSourceDefinition, EphemeralResourceDefinition, Model, ProviderConfigDefinition, ResourceDefinition } from './framework/types';
 import { startHost, type RpcTable } from './host/grpc-host';
 import { HclogLogger, logLevelFromEnv } from './host/hclog-logger';
@@ -30,12 +30,25 @@ export function runProvider(listener: PluginListener, env: NodeJS.ProcessEnv = p
 
   let table: RpcTable | undefined;
   const provider = (): RpcTable => {
-    if (!table) table = rpcTable(new ProviderService<ProviderDeps>({ ...loadDefinitions(), log }));
+    if (!table) {
+      const { ProviderService } = require('./tfplugin6/provider-service') as typeof import('./tfplugin6/provider-service');
+      table = rpcTable(new ProviderService<ProviderDeps>({ ...loadDefinitions(), log }));
+    }
     return table;
   };
 
-  startHost({ provider, log, listener, onExit: (code) => process.exit(code) });
-  setImmediate(provider); // Terraform's first call needs the definitions: build them while it connects
+  const precomputed = precomputedAnswers();
+  startHost({ provider, precomputed, log, listener, onExit: (code) => process.exit(code) });
+  // Run from source, every first call needs the definitions: build them while Terraform connects.
+  if (!precomputed) setImmediate(provider);
+}
+
+/** The answers the build encoded into the bundle (see ./precomputed-schema.ts); none when run from source. */
+declare const PRECOMPUTED_SCHEMA_RESPONSE: string | undefined;
+
+function precomputedAnswers(): Record<string, Uint8Array> | undefined {
+  if (typeof PRECOMPUTED_SCHEMA_RESPONSE === 'undefined') return undefined;
+  return { GetProviderSchema: Buffer.from(PRECOMPUTED_SCHEMA_RESPONSE, 'base64') };
 }
 
 /**
@@ -50,11 +63,15 @@ export function loadDefinitions(): ProviderDefinitions<ProviderDeps> {
 }
 
 /**
- * The API client, which the provider configuration loads only when it configures (see
- * ./provider-config.ts). Called by the build so that the executable's code cache holds its code.
+ * Loads every module stage 2 loads on demand (the definitions, the provider service, the protobuf
+ * codecs, and the API client the provider configuration loads when it configures): the build
+ * calls it so that the executable's V8 code cache holds their code (see ./executable.ts).
  * @public
  */
-export function loadApiClient(): void {
+export function loadForCodeCache(): void {
+  loadDefinitions();
+  require('./tfplugin6/provider-service');
+  require('./host/proto-codecs');
   require('../api/client');
 }
 

@@ -47,8 +47,8 @@ export interface UnaryMethod {
 }
 
 export interface GrpcServerOptions {
-  /** By HTTP/2 path, e.g. "/tfplugin6.Provider/ReadResource". */
-  readonly methods: ReadonlyMap<string, UnaryMethod>;
+  /** The method at an HTTP/2 path, e.g. "/tfplugin6.Provider/ReadResource"; undefined: UNIMPLEMENTED. */
+  readonly method: (path: string) => UnaryMethod | undefined;
   /** Mutual TLS: our key and certificate, and the only CA whose client certificates we accept. Absent: plaintext HTTP/2. */
   readonly tls?: { readonly keyPem: string; readonly certPem: string; readonly clientCaPem: string };
   readonly maxMessageBytes: number;
@@ -96,7 +96,7 @@ function answer(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHead
     return;
   }
   const path = headers[':path'] ?? '';
-  const method = options.methods.get(path);
+  const method = options.method(path);
   if (!method) {
     stream.resume(); // the request body is not wanted
     sendStatus(stream, GrpcStatus.UNIMPLEMENTED, `${path} is not implemented by this provider`);

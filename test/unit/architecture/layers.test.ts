@@ -72,6 +72,8 @@ const RULES: readonly LayerRule[] = [
     from: STAGE_1,
     mustNotImport: [
       'src/provider/host/grpc-host.ts',
+      'src/provider/host/grpc-server.ts',
+      'src/provider/host/proto-codecs.ts',
       'src/provider/host/proto-descriptors.ts',
       'src/provider/tfplugin6/',
       'src/provider/framework/',

@@ -33,8 +33,9 @@ async function serve(methods: Record<string, UnaryMethod>, extra: Partial<GrpcSe
   const dir = mkdtempSync(join(tmpdir(), 'grpc-server-test-'));
   const socketPath = join(dir, 's.sock');
   const transportErrors: string[] = [];
+  const byPath = new Map(Object.entries(methods));
   const server = createGrpcServer({
-    methods: new Map(Object.entries(methods)),
+    method: (path) => byPath.get(path),
     maxMessageBytes: 1024,
     onTransportError: (what, error) => transportErrors.push(`${what}: ${error.message}`),
     ...extra,

@@ -10,6 +10,9 @@ import { buildProviderOnce } from '../../../helpers/terraform';
 import { clientDefinition, unary } from '../../../helpers/grpc-client';
 import { MAGIC_COOKIE_VALUE } from '../../../../src/provider/host/handshake';
 import { createServerCertificate } from '../../../../src/provider/host/self-signed-cert';
+import { HclogLogger } from '../../../../src/provider/host/hclog-logger';
+import { loadDefinitions } from '../../../../src/provider/serve';
+import { ProviderService } from '../../../../src/provider/tfplugin6/provider-service';
 import { GRPC_CONTROLLER_PROTO, TFPLUGIN6_PROTO } from '../../../../src/provider/host/proto-descriptors';
 
 type Plugin = ChildProcessByStdio<null, Readable, Readable>;
@@ -103,6 +106,10 @@ describe('provider executable handshake', () => {
     const schema = await unary<{ resource_schemas: Record<string, unknown>; server_capabilities: object }>(provider, 'GetProviderSchema', {});
     expect(Object.keys(schema.resource_schemas)).toContain('protector_connection_configuration');
     expect(schema.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false });
+    // The bundle answers with the copy its build encoded; it must be the answer the sources give now.
+    const fromSources = await new ProviderService({ ...loadDefinitions(), log: new HclogLogger({ level: 'off', module: 'test' }) }).GetProviderSchema();
+    const wire = clientDefinition(TFPLUGIN6_PROTO, 'tfplugin6.Provider').GetProviderSchema!;
+    expect(schema).toEqual(wire.responseDeserialize(wire.responseSerialize(fromSources)));
 
     await unary(controller, 'Shutdown', {});
     expect(await exit).toBe(0);
@@ -114,6 +121,7 @@ describe('provider executable handshake', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, string>);
     expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines).toContainEqual(expect.objectContaining({ '@message': 'served', tf_rpc: 'GetProviderSchema', precomputed: true }));
     for (const entry of logLines) {
       expect(entry['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d$/);
       expect(entry['@module']).toBe('provider.protector');

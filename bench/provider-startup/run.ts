@@ -6,10 +6,12 @@
  * missing), the Go hashicorp/aws provider from this machine's local mirror, and any other
  * provider binary named with `--also` (say, a build of an older commit).
  *
- * Two times per start: spawn to the handshake line (what Terraform waits for before it connects)
- * and spawn to the answer of the first RPC, GetProviderSchema over the announced socket (what it
- * waits for before it can go on). Terraform starts a provider 3-5 times per command, one after
- * another, so both are paid several times over. The table is also written to
+ * Per start: spawn to the handshake line (what Terraform waits for before it connects) and spawn
+ * to the answer of the first RPC over the announced socket (what it waits for before it can go
+ * on). The first RPC is GetProviderSchema in one start (the first process of a command) and
+ * StopProvider in another (standing for the later processes' first calls, which the provider's
+ * own code answers). Terraform starts a provider 3-5 times per command, one after another, so
+ * all of it is paid several times over. The table is also written to
  * bench/results/provider-startup.md with the date, load average and commit.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -39,6 +41,8 @@ interface Subject {
 interface Sample {
   handshakeMs: number;
   firstAnswerMs?: number;
+  /** From another start of the same binary: spawn to the answer of StopProvider, a call the provider itself must answer. */
+  providerAnswerMs?: number;
 }
 
 interface Mode {
@@ -56,12 +60,22 @@ function parseHandshake(line: string): { protocol: string; socket: string; certP
   return { protocol, socket, certPem: `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n` };
 }
 
-/** Protocol 6 (ours) names it GetProviderSchema, protocol 5 (hashicorp/aws) GetSchema; both take an empty request. */
-const FIRST_CALL: Record<string, string> = { '6': '/tfplugin6.Provider/GetProviderSchema', '5': '/tfplugin5.Provider/GetSchema' };
+/**
+ * The first call of a start, by protocol (6 is ours, 5 hashicorp/aws's); each takes an empty request.
+ * - schema: GetProviderSchema (GetSchema), the first call of every Terraform command's first
+ *   provider process, which asks for nothing else; our build precomputes its answer.
+ * - provider: StopProvider (Stop), which the provider's own code must answer, as the first call
+ *   of the later processes (ValidateProviderConfig, ConfigureProvider) does.
+ */
+const FIRST_CALLS = {
+  schema: { '6': '/tfplugin6.Provider/GetProviderSchema', '5': '/tfplugin5.Provider/GetSchema' },
+  provider: { '6': '/tfplugin6.Provider/StopProvider', '5': '/tfplugin5.Provider/Stop' },
+} as const satisfies Record<string, Record<string, string>>;
+type FirstCall = keyof typeof FIRST_CALLS;
 
-function firstCall(line: string, mode: Mode): Promise<void> {
+function firstCall(line: string, mode: Mode, call: FirstCall): Promise<void> {
   const { protocol, socket, certPem } = parseHandshake(line);
-  const method = FIRST_CALL[protocol];
+  const method = (FIRST_CALLS[call] as Record<string, string>)[protocol];
   if (!method) return Promise.reject(new Error(`plugin protocol ${protocol} is not one this bench can call`));
   const credentials =
     certPem && mode.terraformCertificate
@@ -84,7 +98,7 @@ function firstCall(line: string, mode: Mode): Promise<void> {
 }
 
 /** Milliseconds from spawn to the handshake line, and (for a real provider) to its answer to the first call. */
-function timeStart(subject: Subject, mode: Mode): Promise<Sample> {
+function timeStart(subject: Subject, mode: Mode, call: FirstCall = 'schema'): Promise<Sample> {
   const { path } = subject;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -107,7 +121,7 @@ function timeStart(subject: Subject, mode: Mode): Promise<Sample> {
       const handshakeMs = elapsed();
       if (!/^\d+\|\d+\|(unix|tcp)\|/.test(output)) return finish(new Error(`${path}: unexpected handshake ${output.trim()}`));
       if (!subject.serves) return finish({ handshakeMs });
-      firstCall(output, mode).then(
+      firstCall(output, mode, call).then(
         () => finish({ handshakeMs, firstAnswerMs: elapsed() }),
         (error: Error) => finish(new Error(`${path}: the first call failed: ${error.message}`)),
       );
@@ -189,14 +203,18 @@ async function main(): Promise<void> {
     .map((load) => load.toFixed(2))
     .join(' ');
   const rows: string[] = [];
-  const columns = ['median', 'p90', 'min', 'x floor', 'answer', 'p90'];
-  process.stdout.write(`spawn to handshake line, and to the first answer (GetProviderSchema); ${runs} runs each, interleaved (ms)\n`);
+  const columns = ['median', 'p90', 'min', 'x floor', 'schema', 'p90', 'provider', 'p90'];
+  process.stdout.write(
+    `spawn to handshake line, to the answer of a first GetProviderSchema, and (another start) of a first StopProvider; ${runs} runs each, interleaved (ms)\n`,
+  );
   process.stdout.write(`${'provider'.padEnd(34)}${'mode'.padEnd(11)}${columns.map((column) => column.padStart(9)).join('')}\n`);
   for (const mode of modes) {
     const samples = new Map<string, Sample[]>(subjects.map((subject) => [subject.name, []]));
     for (let run = 0; run < runs; run++) {
       for (const subject of run % 2 === 0 ? subjects : [...subjects].reverse()) {
-        samples.get(subject.name)!.push(await timeStart(subject, mode));
+        const sample = await timeStart(subject, mode);
+        if (subject.serves) sample.providerAnswerMs = (await timeStart(subject, mode, 'provider')).firstAnswerMs;
+        samples.get(subject.name)!.push(sample);
       }
     }
     const floor = percentile(
@@ -215,6 +233,10 @@ async function main(): Promise<void> {
         .get(subject.name)!
         .flatMap((sample) => (sample.firstAnswerMs === undefined ? [] : [sample.firstAnswerMs]))
         .sort((a, b) => a - b);
+      const providerAnswers = samples
+        .get(subject.name)!
+        .flatMap((sample) => (sample.providerAnswerMs === undefined ? [] : [sample.providerAnswerMs]))
+        .sort((a, b) => a - b);
       const median = percentile(handshakes, 50);
       const cells = [
         median.toFixed(1),
@@ -223,6 +245,8 @@ async function main(): Promise<void> {
         (median / floor).toFixed(2),
         answers.length ? percentile(answers, 50).toFixed(1) : '-',
         answers.length ? percentile(answers, 90).toFixed(1) : '-',
+        providerAnswers.length ? percentile(providerAnswers, 50).toFixed(1) : '-',
+        providerAnswers.length ? percentile(providerAnswers, 90).toFixed(1) : '-',
       ];
       process.stdout.write(`${subject.name.padEnd(34)}${mode.name.padEnd(11)}${cells.map((cell) => cell.padStart(9)).join('')}\n`);
       rows.push(`| ${subject.name} | ${mode.name} | ${cells.join(' | ')} |`);
@@ -253,10 +277,10 @@ function writeResults(runs: number, loadBefore: string, rows: string[]): void {
       `Measured ${new Date().toISOString()} at commit ${commit} by \`npm run bench:provider-startup -- ${process.argv.slice(2).join(' ')}\`: ${runs} runs of each, interleaved.`,
       `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}. Node ${process.version}, ${terraformPlatform()}.`,
       '',
-      'Handshake: spawn to the handshake line on stdout. First answer: spawn to the answer of the first call Terraform makes (GetProviderSchema; GetSchema for protocol 5), over the socket the line names (the floor serves nothing).',
+      'Handshake: spawn to the handshake line on stdout. Schema answer: spawn to the answer of a first GetProviderSchema (GetSchema for protocol 5), the only call of the first provider process of a Terraform command, which our build precomputes. Provider answer: another start, spawn to the answer of a first StopProvider (Stop), which the provider must load its own code to answer, as the first call of the later processes does. Calls go over the socket the line names (the floor serves nothing).',
       '',
-      '| provider | mode | handshake median ms | p90 ms | min ms | median / floor | first answer median ms | p90 ms |',
-      '|---|---|---:|---:|---:|---:|---:|---:|',
+      '| provider | mode | handshake median ms | p90 ms | min ms | median / floor | schema answer median ms | p90 ms | provider answer median ms | p90 ms |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
       '',
     ].join('\n'),

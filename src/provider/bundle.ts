@@ -44,8 +44,9 @@ export async function buildProvider(outfile = PROVIDER_BUNDLE, options: BuildOpt
   const started = Date.now();
   // Loaded here: esbuild is a build-time tool, not something the CLI needs to start.
   const esbuild = await import('esbuild');
-  // Loaded here too: it loads the whole provider, which the build needs but the CLI's start does not.
-  const { precomputedSchemaDefine } = await import('./precomputed-schema');
+  // Required here, not imported at the top: it loads the whole provider, which the build needs but
+  // the CLI's start does not. (A dynamic import() of a .ts file fails under `--require tsx/cjs`.)
+  const { precomputedSchemaDefine } = require('./precomputed-schema') as typeof import('./precomputed-schema');
   const common = {
     bundle: true,
     platform: 'node',

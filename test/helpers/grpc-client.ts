@@ -1,24 +1,19 @@
 /**
  * A grpc-js client for the provider's services, as a third-party gRPC client (Terraform's own is
- * grpc-go): the method definitions come from the same protobuf descriptors the provider serves.
+ * grpc-go): the method definitions come from the same descriptors and message shape the provider
+ * serves (src/provider/host/proto-codecs.ts), read in the client's direction.
  */
 import * as grpc from '@grpc/grpc-js';
-import { Root, type IConversionOptions, type Type } from 'protobufjs';
+import { MESSAGE_SHAPE, serviceMethods } from '../../src/provider/host/proto-codecs';
 import type { ProtoDescriptor } from '../../src/provider/host/proto-descriptors';
 
-const MESSAGE_SHAPE: IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
-
 export function clientDefinition(descriptor: ProtoDescriptor, serviceName: string): grpc.ServiceDefinition {
-  const service = Root.fromJSON(descriptor).lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
-  for (const method of service.methodsArray) {
-    method.resolve();
-    const request = method.resolvedRequestType as Type;
-    const response = method.resolvedResponseType as Type;
-    definition[method.name] = {
-      path: `/${serviceName}/${method.name}`,
-      requestStream: method.requestStream === true,
-      responseStream: method.responseStream === true,
+  for (const { name, request, response, streaming } of serviceMethods(descriptor, serviceName)) {
+    definition[name] = {
+      path: `/${serviceName}/${name}`,
+      requestStream: streaming,
+      responseStream: streaming,
       requestSerialize: (message: object) => Buffer.from(request.encode(request.fromObject(message)).finish()),
       requestDeserialize: (bytes: Buffer) => request.toObject(request.decode(bytes), MESSAGE_SHAPE),
       responseSerialize: (message: object) => Buffer.from(response.encode(response.fromObject(message)).finish()),

@@ -7,7 +7,29 @@ import { Root, type IConversionOptions, type Type } from 'protobufjs';
 import type { ProtoDescriptor } from './proto-descriptors';
 
 /** How messages look to the handlers: 64-bit integers as numbers, enums by name, absent fields with their defaults, oneofs named. */
-const MESSAGE_SHAPE: IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
+export const MESSAGE_SHAPE: IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+/** A method of a service with its resolved message types. */
+export interface ServiceMethod {
+  readonly name: string;
+  readonly request: Type;
+  readonly response: Type;
+  readonly streaming: boolean;
+}
+
+export function serviceMethods(descriptor: ProtoDescriptor, serviceName: string): ServiceMethod[] {
+  return Root.fromJSON(descriptor)
+    .lookupService(serviceName)
+    .methodsArray.map((method) => {
+      method.resolve();
+      return {
+        name: method.name,
+        request: method.resolvedRequestType as Type,
+        response: method.resolvedResponseType as Type,
+        streaming: method.requestStream === true || method.responseStream === true,
+      };
+    });
+}
 
 export interface MethodCodec {
   /** The .proto's method name, e.g. "PlanResourceChange". */
@@ -18,15 +40,11 @@ export interface MethodCodec {
 
 /** The unary methods of a service, by name. */
 export function serviceCodecs(descriptor: ProtoDescriptor, serviceName: string): Map<string, MethodCodec> {
-  const service = Root.fromJSON(descriptor).lookupService(serviceName);
   const codecs = new Map<string, MethodCodec>();
-  for (const method of service.methodsArray) {
-    if (method.requestStream === true || method.responseStream === true) continue;
-    method.resolve();
-    const request = method.resolvedRequestType as Type;
-    const response = method.resolvedResponseType as Type;
-    codecs.set(method.name, {
-      name: method.name,
+  for (const { name, request, response, streaming } of serviceMethods(descriptor, serviceName)) {
+    if (streaming) continue;
+    codecs.set(name, {
+      name,
       decodeRequest: (bytes) => request.toObject(request.decode(bytes), MESSAGE_SHAPE),
       encodeResponse: (message) => response.encode(response.fromObject(message)).finish(),
     });

@@ -30,6 +30,17 @@ const STAGE_1 = [
   'src/provider/host/hclog-logger.ts',
 ];
 
+/** The provider's layers above its plugin host: the protocol adapter, the framework, the resources and the API. */
+const ABOVE_THE_HOST = [
+  'src/provider/tfplugin6/',
+  'src/provider/framework/',
+  'src/provider/resources/',
+  'src/provider/rotation/',
+  'src/provider/codec/',
+  'src/provider/provider-config.ts',
+  'src/api/',
+];
+
 const RULES: readonly LayerRule[] = [
   {
     name: 'src/ and constructs/ do not import the build and codegen scripts',
@@ -57,15 +68,7 @@ const RULES: readonly LayerRule[] = [
   {
     name: 'the plugin host (handshake, TLS, gRPC, logging) imports no layer above it',
     from: ['src/provider/host/'],
-    mustNotImport: [
-      'src/provider/tfplugin6/',
-      'src/provider/framework/',
-      'src/provider/resources/',
-      'src/provider/rotation/',
-      'src/provider/codec/',
-      'src/provider/provider-config.ts',
-      'src/api/',
-    ],
+    mustNotImport: ABOVE_THE_HOST,
   },
   {
     name: "stage 1 (up to the handshake line) imports nothing of stage 2 but the `require('./serve')` that loads it",
@@ -75,14 +78,8 @@ const RULES: readonly LayerRule[] = [
       'src/provider/host/grpc-server.ts',
       'src/provider/host/proto-codecs.ts',
       'src/provider/host/proto-descriptors.ts',
-      'src/provider/tfplugin6/',
-      'src/provider/framework/',
-      'src/provider/resources/',
-      'src/provider/rotation/',
-      'src/provider/codec/',
-      'src/provider/provider-config.ts',
+      ...ABOVE_THE_HOST,
       'src/provider/provider-deps.ts',
-      'src/api/',
     ],
   },
 ];

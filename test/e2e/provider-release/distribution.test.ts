@@ -25,8 +25,7 @@ import { networkMirrorConfig, packedMirrorConfig } from '../../../src/provider/m
 import { buildRelease, type ReleaseResult } from '../../../src/provider/release';
 import { spawnEmulator, type RunningEmulator } from '../../helpers/emulator';
 import { buildExecutablesOnce } from '../../helpers/executables';
-import { REPO } from '../../helpers/packed-package';
-import { runCommand } from '../../helpers/run-command';
+import { runCommand, runProtector } from '../../helpers/run-command';
 import { makeTestCertificates } from '../../helpers/static-https-server';
 import { createTerraformWorkspace, type TerraformWorkspace } from '../../helpers/terraform';
 import { providerHcl } from '../provider/helpers';
@@ -259,17 +258,7 @@ resource "protector_connection_configuration" "standalone" {
 
     test('protector provider mirror lays out both mirrors, and refuses a zip that does not match SHA256SUMS', async () => {
       // WHEN the release is mirrored with the CLI
-      const mirrored = await runCommand(process.execPath, [
-        path.join(REPO, 'bin', 'protector'),
-        'provider',
-        'mirror',
-        '--release',
-        release.dir,
-        '--out',
-        mirror,
-        '--url',
-        'https://mirror.test/providers/',
-      ]);
+      const mirrored = await runProtector(['provider', 'mirror', '--release', release.dir, '--out', mirror, '--url', 'https://mirror.test/providers/']);
 
       // THEN both layouts are there, and the CLI configurations to use them are printed
       expect(mirrored).toMatchObject({ code: 0, stderr: '' });
@@ -293,15 +282,7 @@ resource "protector_connection_configuration" "standalone" {
       const altered = path.join(dir, 'altered-release');
       fs.cpSync(release.dir, altered, { recursive: true });
       fs.appendFileSync(path.join(altered, names.zip('linux_arm64')), 'x');
-      const refused = await runCommand(process.execPath, [
-        path.join(REPO, 'bin', 'protector'),
-        'provider',
-        'mirror',
-        '--release',
-        altered,
-        '--out',
-        path.join(dir, 'altered-mirror'),
-      ]);
+      const refused = await runProtector(['provider', 'mirror', '--release', altered, '--out', path.join(dir, 'altered-mirror')]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain(`${names.zip('linux_arm64')} does not match its checksum`);
     });

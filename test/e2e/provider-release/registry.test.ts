@@ -17,8 +17,7 @@ import { releaseFiles } from '../../../src/provider/artifacts';
 import { registryHostConfig } from '../../../src/provider/mirror';
 import { buildRelease, type ReleaseResult } from '../../../src/provider/release';
 import { buildExecutablesOnce } from '../../helpers/executables';
-import { REPO } from '../../helpers/packed-package';
-import { runCommand, type CommandRun } from '../../helpers/run-command';
+import { runCommand, runProtector, type CommandRun } from '../../helpers/run-command';
 import { makeTestCertificates, serveStaticHttps, type StaticHttpsServer, type TestCertificates } from '../../helpers/static-https-server';
 
 // Two ~100 MB executables zipped and downloaded several times on a loaded 2-core machine.
@@ -101,17 +100,7 @@ describe('the provider registry layout', () => {
     keyId = (/^pub:[^:]*:[^:]*:[^:]*:([0-9A-F]{16}):/m.exec(listing.stdout) as RegExpExecArray)[1];
 
     release = await buildRelease({ executables, signingKey: KEY_EMAIL, gnupgHome, outDir: path.join(dir, 'release'), version: VERSION });
-    mirrored = await runCommand(process.execPath, [
-      path.join(REPO, 'bin', 'protector'),
-      'provider',
-      'mirror',
-      '--release',
-      release.dir,
-      '--out',
-      path.join(dir, 'mirror'),
-      '--registry-url',
-      'https://registry.test/',
-    ]);
+    mirrored = await runProtector(['provider', 'mirror', '--release', release.dir, '--out', path.join(dir, 'mirror'), '--registry-url', 'https://registry.test/']);
     registry = path.join(dir, 'mirror', 'registry');
     tls = await makeTestCertificates(fs.mkdtempSync(path.join(dir, 'tls-')));
     server = await serveStaticHttps(registry, tls);
@@ -169,8 +158,7 @@ describe('the provider registry layout', () => {
     const partial = path.join(dir, 'release-without-key');
     fs.mkdirSync(partial);
     for (const file of [...release.files]) fs.symlinkSync(path.join(release.dir, file), path.join(partial, file));
-    const mirror = (args: string[]) =>
-      runCommand(process.execPath, [path.join(REPO, 'bin', 'protector'), 'provider', 'mirror', '--out', path.join(dir, 'refused'), ...args]);
+    const mirror = (args: string[]) => runProtector(['provider', 'mirror', '--out', path.join(dir, 'refused'), ...args]);
 
     // WHEN it is mirrored, THEN the CLI says which file is missing and why, as a usage error
     const withoutKey = await mirror(['--release', partial]);
